@@ -1,0 +1,99 @@
+package plaza.platform;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.checks.HealthChecks;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.observe.tracing.TracingObserver;
+import io.helidon.webserver.websocket.WsRouting;
+import plaza.platform.http.CorsPolicy;
+import plaza.platform.http.Problems;
+import plaza.platform.http.SeedEndpoints;
+import plaza.platform.observe.HttpObservation;
+import plaza.platform.observe.Telemetry;
+
+/**
+ * Builds a Plaza web server around some services: problem+json errors, CORS, RED metrics and access
+ * log, seed 003's endpoints, and {@code /observe/{health,metrics}} — on the HTTP port, or on its own
+ * port when {@code plaza.observe.port} ({@code PLAZA_OBSERVE_PORT}) is set, as the chart does.
+ */
+public final class PlazaServer {
+
+    /** Default request body limit; larger bodies get a 413 problem. */
+    public static final long DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+    private static final System.Logger LOG = System.getLogger(PlazaServer.class.getName());
+
+    private PlazaServer() {
+    }
+
+    /** Configures {@code server} for {@code services}; what Main, standalone and tests all call. */
+    public static void configure(WebServerConfig.Builder server, Config config, List<? extends PlazaService> services) {
+        Telemetry.init(config, services.size() == 1 ? "plaza-" + services.getFirst().name() : "plaza");
+        server.config(config.get("server"));
+        server.featuresDiscoverServices(false);
+        server.maxPayloadSize(config.get("server.max-payload-size").asLong().orElse(DEFAULT_MAX_PAYLOAD));
+        server.directHandlers(Problems.directHandlers());
+
+        int observePort = config.get("plaza.observe.port").asInt().orElse(0);
+        if (observePort > 0) {
+            String host = config.get("server.host").asString().orElse("0.0.0.0");
+            server.putSocket("observe", socket -> socket.port(observePort).host(host)
+                    .directHandlers(Problems.directHandlers()));
+        }
+
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(HealthChecks.deadlockCheck());
+        services.forEach(s -> checks.addAll(s.healthChecks()));
+        server.addFeature(ObserveFeature.builder()
+                                  .sockets(observePort > 0 ? List.of("observe") : List.of(WebServer.DEFAULT_SOCKET_NAME))
+                                  .addObserver(HealthObserver.builder().details(true).useSystemServices(false)
+                                                       .addChecks(checks.toArray(HealthCheck[]::new)).build())
+                                  .addObserver(MetricsObserver.create())
+                                  .build());
+        server.addFeature(ObserveFeature.builder()
+                                  .name("tracing")
+                                  .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME))
+                                  .addObserver(TracingObserver.create(Telemetry.tracer()))
+                                  .build());
+
+        CorsPolicy cors = CorsPolicy.create(config.get("cors"));
+        boolean accessLog = config.get("plaza.access-log.enabled").asBoolean().orElse(true);
+        server.routing(routing -> routing(routing, cors, accessLog, services));
+
+        WsRouting.Builder ws = WsRouting.builder();
+        services.forEach(s -> s.websockets(ws));
+        server.addRouting(ws);
+    }
+
+    /** Starts a server for the services and closes them when it stops. */
+    public static WebServer start(Config config, List<? extends PlazaService> services) {
+        WebServerConfig.Builder builder = WebServer.builder();
+        configure(builder, config, services);
+        WebServer server = builder.build().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> services.forEach(PlazaService::close), "plaza-services-close"));
+        LOG.log(Level.INFO, "Plaza " + services.stream().map(PlazaService::name).toList()
+                + " listening on http://localhost:" + server.port()
+                + (server.hasTls() ? " (TLS)" : "")
+                + (config.get("plaza.observe.port").asInt().orElse(0) > 0
+                           ? ", observe on port " + server.port("observe") : ""));
+        return server;
+    }
+
+    private static void routing(HttpRouting.Builder routing, CorsPolicy cors, boolean accessLog,
+                                List<? extends PlazaService> services) {
+        Problems.register(routing);
+        routing.addFilter(new HttpObservation(accessLog));
+        routing.addFilter(cors);
+        routing.register("/", new SeedEndpoints());
+        services.forEach(s -> s.routing(routing));
+    }
+}
