@@ -38,7 +38,7 @@ final class Databases implements AutoCloseable {
         mariadb = embeddedMariaDb
                 ? executor.submit(() -> EmbeddedMariaDbServer.start(dataDirectory.resolve("mariadb/data"),
                                                                     dataDirectory.resolve("mariadb/base"),
-                                                                    config.get("standalone.mariadb-port").asInt().orElse(0)))
+                                                                    config.get("standalone.mariadb-port").asInt().orElse(0), true))
                 : CompletableFuture.completedFuture(null);
         executor.shutdown();
     }

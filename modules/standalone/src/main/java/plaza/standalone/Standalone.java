@@ -8,6 +8,9 @@ import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import plaza.platform.PlazaServer;
 import plaza.platform.PlazaService;
+import plaza.platform.security.TokenVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 
 /**
  * All Plaza services in one process on one port, over embedded databases kept in a data directory
@@ -42,6 +45,17 @@ public final class Standalone implements AutoCloseable {
 
     /** Every service, one line each. */
     private static void services(Config config, Databases databases, List<PlazaService> services) {
+        // Replaced by auth's in-process key set once auth is mounted; until then plaza.jwt.* if configured.
+        TokenVerifier tokens = externalTokenVerifier(config);
+    }
+
+    /** A verifier for {@code plaza.jwt.*}, or one that refuses every token when nothing is configured. */
+    static TokenVerifier externalTokenVerifier(Config config) {
+        Config jwt = config.get("plaza.jwt");
+        if (jwt.get("jwks-uri").exists() || jwt.get("jwks-file").exists()) {
+            return TokenVerifier.fromConfig(jwt);
+        }
+        return TokenVerifier.create(new ImmutableJWKSet<>(new JWKSet()), "plaza", "plaza");
     }
 
     public int port() {

