@@ -43,6 +43,12 @@ final class Databases implements AutoCloseable {
         executor.shutdown();
     }
 
+    /** Waits until both embedded servers run (or failed: then this throws). */
+    void awaitStarted() {
+        server(Database.Vendor.POSTGRESQL);
+        server(Database.Vendor.MARIADB);
+    }
+
     /** The migrated database of {@code service}. */
     Database open(Database.Vendor vendor, String service) {
         Config external = config.get(service + ".db");

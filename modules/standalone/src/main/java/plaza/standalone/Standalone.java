@@ -33,6 +33,7 @@ public final class Standalone implements AutoCloseable {
         Databases databases = new Databases(config, dataDirectory);
         List<PlazaService> services = new ArrayList<>();
         try {
+            databases.awaitStarted();
             services(config, databases, services);
             WebServer server = PlazaServer.start(config, services);
             return new Standalone(databases, services, server);

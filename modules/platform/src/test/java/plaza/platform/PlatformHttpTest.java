@@ -1,0 +1,268 @@
+package plaza.platform;
+
+import java.util.List;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.Test;
+import plaza.platform.db.Database;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * What every service gets from the platform, over a real socket and a real PostgreSQL: seed 003's
+ * endpoints, problem+json for every error, CORS, and HTTP metrics by route template.
+ * Bad inputs tried: malformed JSON, a JSON array where an object goes, a string where a number
+ * goes, an empty body, a form-encoded body, a 2 MiB body, unknown path, wrong method, missing and
+ * oversized echo query, an exception inside a handler.
+ */
+@ServerTest
+class PlatformHttpTest {
+
+    private final Http1Client client;
+
+    PlatformHttpTest(Http1Client client) {
+        this.client = client;
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        Config config = TestPostgres.config(Map.of(
+                "cors.allowed-origins", "https://app.example.com",
+                "plaza.access-log.enabled", "false"));
+        Database db = Database.open(config.get("db"), "probe");
+        PlazaServer.configure(server, config, List.of(new ProbeService(db)));
+    }
+
+    @Test
+    void healthAnswersAsSeed003Did() {
+        try (var res = client.get("/health").request()) {
+            assertThat(res.status(), is(Status.OK_200));
+            assertThat(res.as(String.class), is("{\"status\":\"ok\"}"));
+        }
+    }
+
+    @Test
+    void echoReturnsQ() {
+        try (var res = client.get("/api/v1/echo").queryParam("q", "안녕 hello").request()) {
+            assertThat(res.status(), is(Status.OK_200));
+            assertThat(res.as(String.class), is("{\"echo\":\"안녕 hello\"}"));
+        }
+    }
+
+    @Test
+    void echoWithoutQIsAProblem() {
+        try (var res = client.get("/api/v1/echo").request()) {
+            String body = assertProblem(res, 400, "validation");
+            assertThat(body, containsString("\"field\":\"q\""));
+        }
+    }
+
+    @Test
+    void echoWithOversizedQIsAProblem() {
+        try (var res = client.get("/api/v1/echo").queryParam("q", "x".repeat(1001)).request()) {
+            String body = assertProblem(res, 400, "validation");
+            assertThat(body, containsString("at most 1000"));
+        }
+    }
+
+    @Test
+    void validJsonIsStoredAndRead() {
+        long id;
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit("{\"name\":\"김치\",\"qty\":3}")) {
+            assertThat(res.status(), is(Status.CREATED_201));
+            id = Long.parseLong(res.as(String.class).replaceAll("\\D", ""));
+        }
+        try (var res = client.get("/probe/items/" + id).request()) {
+            assertThat(res.as(String.class), containsString("\"name\":\"김치\""));
+        }
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit("{\"name\": \"x\", ")) {
+            String body = assertProblem(res, 400, "bad-request");
+            assertThat(body, containsString("Malformed JSON"));
+        }
+    }
+
+    @Test
+    void arrayInsteadOfObjectIs400() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json").submit("[1,2]")) {
+            assertProblem(res, 400, "bad-request");
+        }
+    }
+
+    @Test
+    void wrongFieldTypeNamesTheField() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit("{\"name\":\"x\",\"qty\":\"three\"}")) {
+            String body = assertProblem(res, 400, "validation");
+            assertThat(body, containsString("\"field\":\"qty\""));
+        }
+    }
+
+    @Test
+    void missingFieldsAreAllListed() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json").submit("{}")) {
+            String body = res.as(String.class);
+            assertThat(res.status().code(), is(400));
+            assertThat(body, containsString("\"field\":\"name\""));
+            assertThat(body, containsString("\"field\":\"qty\""));
+        }
+    }
+
+    @Test
+    void emptyBodyIs400() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json").request()) {
+            assertProblem(res, 400, "bad-request");
+        }
+    }
+
+    @Test
+    void formBodyIs415() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .submit("name=x&qty=1")) {
+            assertProblem(res, 415, "unsupported-media-type");
+        }
+    }
+
+    @Test
+    void oversizedBodyIs413() {
+        String big = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\",\"qty\":1}";
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json").submit(big)) {
+            assertProblem(res, 413, "payload-too-large");
+        }
+    }
+
+    @Test
+    void unknownRouteIs404Problem() {
+        try (var res = client.get("/no/such/thing").request()) {
+            assertProblem(res, 404, "not-found");
+        }
+    }
+
+    @Test
+    void wrongMethodIs405WithAllow() {
+        try (var res = client.method(Method.DELETE).path("/probe/items/1").request()) {
+            assertProblem(res, 405, "method-not-allowed");
+            assertThat(res.headers().first(HeaderNames.ALLOW).orElse(""), is("GET"));
+        }
+    }
+
+    @Test
+    void handlerFailureIs500WithoutInternals() {
+        try (var res = client.get("/probe/boom").request()) {
+            String body = assertProblem(res, 500, "internal");
+            assertThat(body, not(containsString("secret internal detail")));
+            assertThat(body, not(containsString("at plaza.")));
+        }
+    }
+
+    @Test
+    void corsPreflightFromAllowedOriginIsAnswered() {
+        try (var res = client.method(Method.OPTIONS).path("/probe/items")
+                .header(HeaderNames.ORIGIN, "https://app.example.com")
+                .header(HeaderNames.create("Access-Control-Request-Method"), "POST")
+                .header(HeaderNames.create("Access-Control-Request-Headers"), "content-type, authorization")
+                .request()) {
+            assertThat(res.status(), is(Status.NO_CONTENT_204));
+            assertThat(res.headers().first(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN).orElse(""), is("https://app.example.com"));
+            assertThat(res.headers().first(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS).orElse(""), containsString("POST"));
+        }
+    }
+
+    @Test
+    void corsPreflightFromOtherOriginIsRefused() {
+        try (var res = client.method(Method.OPTIONS).path("/probe/items")
+                .header(HeaderNames.ORIGIN, "https://evil.example.net")
+                .header(HeaderNames.create("Access-Control-Request-Method"), "POST")
+                .request()) {
+            assertProblem(res, 403, "forbidden");
+            assertThat(res.headers().contains(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN), is(false));
+        }
+    }
+
+    @Test
+    void corsPreflightWithUnlistedHeaderIsRefused() {
+        try (var res = client.method(Method.OPTIONS).path("/probe/items")
+                .header(HeaderNames.ORIGIN, "https://app.example.com")
+                .header(HeaderNames.create("Access-Control-Request-Method"), "POST")
+                .header(HeaderNames.create("Access-Control-Request-Headers"), "x-sneaky")
+                .request()) {
+            assertProblem(res, 403, "forbidden");
+        }
+    }
+
+    @Test
+    void simpleRequestFromAllowedOriginGetsAllowOrigin() {
+        try (var res = client.get("/health").header(HeaderNames.ORIGIN, "https://app.example.com").request()) {
+            assertThat(res.headers().first(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN).orElse(""), is("https://app.example.com"));
+        }
+        try (var res = client.get("/health").header(HeaderNames.ORIGIN, "https://evil.example.net").request()) {
+            assertThat(res.headers().contains(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN), is(false));
+        }
+    }
+
+    @Test
+    void metricsCountRequestsByRouteTemplate() {
+        try (var res = client.get("/probe/items/424242").request()) {
+            assertThat(res.status().code(), is(404));
+        }
+        try (var res = client.get("/observe/metrics").request()) {
+            assertThat(res.status(), is(Status.OK_200));
+            String text = res.as(String.class);
+            assertThat(text, containsString("http_server_requests_total{method=\"GET\",route=\"/probe/items/{id}\",scope=\"application\",status=\"404\",}"));
+            assertThat(text, containsString("http_server_request_duration_seconds_bucket{method=\"GET\",route=\"/probe/items/{id}\""));
+            assertThat(text, not(containsString("route=\"/probe/items/424242\"")));
+            assertThat(text, containsString("db_pool_connections_max{pool=\"probe\""));
+        }
+    }
+
+    @Test
+    void unmatchedPathsShareOneMetricLabel() {
+        try (var res = client.get("/scanner/probe-" + System.nanoTime()).request()) {
+            assertThat(res.status().code(), is(404));
+        }
+        try (var res = client.get("/observe/metrics").request()) {
+            String text = res.as(String.class);
+            assertThat(text, containsString("route=\"unmatched\""));
+            assertThat(text, not(containsString("/scanner/probe-")));
+        }
+    }
+
+    @Test
+    void observeHealthIsUpWithTheDatabase() {
+        try (var res = client.get("/observe/health/ready").request()) {
+            assertThat(res.status(), is(Status.OK_200));
+            assertThat(res.as(String.class), containsString("\"name\":\"db-probe\",\"status\":\"UP\""));
+        }
+        try (var res = client.get("/observe/health/live").request()) {
+            assertThat(res.status(), is(Status.OK_200));
+        }
+    }
+
+    /** Asserts the problem+json shape and returns the body (it can be read only once). */
+    private static String assertProblem(io.helidon.webclient.api.HttpClientResponse res, int status, String type) {
+        assertThat(res.status().code(), is(status));
+        assertThat(res.headers().first(HeaderNames.CONTENT_TYPE).orElse(""), startsWith("application/problem+json"));
+        String body = res.as(String.class);
+        assertThat(body, containsString("\"type\":\"https://plaza.dev/problems/" + type + "\""));
+        assertThat(body, containsString("\"status\":" + status));
+        assertThat(body, containsString("\"detail\":"));
+        return body;
+    }
+}

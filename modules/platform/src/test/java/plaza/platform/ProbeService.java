@@ -1,0 +1,59 @@
+package plaza.platform;
+
+import java.util.List;
+import java.util.Map;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import plaza.platform.db.Database;
+import plaza.platform.http.Json;
+import plaza.platform.http.Problems;
+import plaza.platform.http.ProblemException;
+import plaza.platform.http.Validation;
+
+/** A tiny service on the platform, used to test what every real service gets from it. */
+final class ProbeService implements PlazaService {
+
+    record Item(String name, Integer qty) {
+    }
+
+    private final Database db;
+
+    ProbeService(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public String name() {
+        return "probe";
+    }
+
+    @Override
+    public void routing(HttpRouting.Builder routing) {
+        routing.post("/probe/items", (req, res) -> {
+                    Item item = Json.read(req, Item.class);
+                    new Validation().require("name", item.name()).maxLength("name", item.name(), 100)
+                            .require("qty", item.qty()).check();
+                    long id = db.client().execute().createInsert("INSERT INTO probe_items(name, qty) VALUES (?, ?)")
+                            .addParam(item.name()).addParam(item.qty()).execute();
+                    Json.send(res, Status.CREATED_201, Map.of("inserted", id));
+                })
+                .get("/probe/items/{id}", (req, res) -> {
+                    long id = Long.parseLong(req.path().pathParameters().get("id"));
+                    var row = db.client().execute().createGet("SELECT name, qty FROM probe_items WHERE id = ?")
+                            .addParam(id).execute()
+                            .orElseThrow(() -> ProblemException.notFound("No item " + id));
+                    Json.send(res, Map.of("name", row.column("name").getString(), "qty", row.column("qty").getInt()));
+                })
+                .any("/probe/items/{id}", Problems.methodNotAllowed("GET"))
+                .get("/probe/boom", (req, res) -> {
+                    throw new IllegalStateException("secret internal detail");
+                });
+    }
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        return List.of(db.readiness());
+    }
+}

@@ -1,0 +1,97 @@
+package plaza.platform;
+
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import plaza.platform.config.PlazaConfig;
+import plaza.platform.db.Database;
+import plaza.platform.http.Json;
+import plaza.platform.observe.JsonLogFormatter;
+import plaza.platform.observe.Telemetry;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.isEmptyString;
+
+/**
+ * An incoming W3C traceparent is continued (the exported server span has its trace id and parent),
+ * and log lines are single JSON objects carrying the current trace id. Runs in its own JVM
+ * (surefire reuseForks=false): 4.1.2 lets one tracer be registered per JVM.
+ */
+class TracingAndLogsTest {
+
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String PARENT_SPAN = "00f067aa0ba902b7";
+
+    private static final InMemorySpanExporter spans = InMemorySpanExporter.create();
+
+    @BeforeAll
+    static void tracing() {
+        Telemetry.init(Config.empty(), "probe", spans);
+    }
+
+    @Test
+    void incomingTraceparentIsContinued() throws Exception {
+        Config config = TestPostgres.config(Map.of("server.port", "0", "plaza.access-log.enabled", "false"));
+        Database db = Database.open(config.get("db"), "probe");
+        WebServer server = PlazaServer.start(config, List.of(new ProbeService(db)));
+        try {
+            // The JDK client, because Helidon's WebClient traces too and would send its own traceparent.
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + server.port() + "/api/v1/echo?q=trace"))
+                    .header("traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN + "-01").build();
+            var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode(), is(200));
+            List<SpanData> finished = List.of();
+            for (int i = 0; i < 50; i++) {
+                finished = spans.getFinishedSpanItems();
+                if (finished.stream().anyMatch(s -> s.getTraceId().equals(TRACE_ID))) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(finished.stream().map(SpanData::getTraceId).toList(), hasItem(TRACE_ID));
+            // The server's request span hangs under the caller's span; its own children under it.
+            assertThat(finished.stream().filter(s -> s.getTraceId().equals(TRACE_ID)).map(SpanData::getParentSpanId).toList(),
+                       hasItem(PARENT_SPAN));
+        } finally {
+            server.stop();
+            db.close();
+        }
+    }
+
+    @Test
+    void logLineIsJsonWithTheTraceId() throws Exception {
+        Span span = io.opentelemetry.api.GlobalOpenTelemetry.getTracer("test").spanBuilder("work").startSpan();
+        String line;
+        try (Scope ignored = span.makeCurrent()) {
+            LogRecord record = new LogRecord(Level.WARNING, "payment \"failed\"\nfor {0}");
+            record.setParameters(new Object[] {"order-7"});
+            record.setLoggerName("plaza.test");
+            record.setThrown(new IllegalStateException("boom"));
+            line = new JsonLogFormatter().format(record);
+        } finally {
+            span.end();
+        }
+        assertThat(line.endsWith("\n"), is(true));
+        assertThat(line.trim().contains("\n"), is(false));
+        JsonNode json = Json.parse(line);
+        assertThat(json.get("level").asText(), is("WARNING"));
+        assertThat(json.get("message").asText(), is("payment \"failed\"\nfor order-7"));
+        assertThat(json.get("trace_id").asText(), is(span.getSpanContext().getTraceId()));
+        assertThat(json.get("span_id").asText(), is(span.getSpanContext().getSpanId()));
+        assertThat(json.get("exception").asText(), not(isEmptyString()));
+    }
+}
