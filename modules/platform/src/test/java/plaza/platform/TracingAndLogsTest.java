@@ -57,7 +57,7 @@ class TracingAndLogsTest {
             List<SpanData> finished = List.of();
             for (int i = 0; i < 50; i++) {
                 finished = spans.getFinishedSpanItems();
-                if (finished.stream().anyMatch(s -> s.getTraceId().equals(TRACE_ID))) {
+                if (finished.stream().anyMatch(s -> s.getTraceId().equals(TRACE_ID) && s.getParentSpanId().equals(PARENT_SPAN))) {
                     break;
                 }
                 Thread.sleep(50);
