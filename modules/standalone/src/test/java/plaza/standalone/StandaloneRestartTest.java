@@ -1,0 +1,63 @@
+package plaza.standalone;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.webclient.http1.Http1Client;
+import org.junit.jupiter.api.Test;
+import plaza.platform.config.PlazaConfig;
+import plaza.platform.db.Database;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Standalone keeps its data: rows written into its embedded PostgreSQL and MariaDB are still there
+ * after the whole process (server, services, both database servers) stops and starts again on the
+ * same data directory.
+ */
+class StandaloneRestartTest {
+
+    @Test
+    void dataSurvivesARestart() throws Exception {
+        Path data = Files.createTempDirectory("plaza-standalone-data");
+        Config config = PlazaConfig.override(Config.create(), Map.of(
+                "standalone.data-dir", data.toString(), "server.port", "0", "plaza.access-log.enabled", "false"));
+
+        try (Standalone plaza = Standalone.start(config)) {
+            assertThat(ready(plaza), is(200));
+            for (Database.Vendor vendor : Database.Vendor.values()) {
+                try (Database db = plaza.databases().open(vendor, "probe");
+                     Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO probe_items(name, qty) VALUES ('kept across restarts', 7)");
+                }
+            }
+        }
+
+        try (Standalone plaza = Standalone.start(config)) {
+            assertThat(ready(plaza), is(200));
+            for (Database.Vendor vendor : Database.Vendor.values()) {
+                try (Database db = plaza.databases().open(vendor, "probe");
+                     Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT name, qty FROM probe_items")) {
+                    assertThat(vendor + " has the row", rs.next(), is(true));
+                    assertThat(rs.getString(1), is("kept across restarts"));
+                    assertThat(rs.getInt(2), is(7));
+                    assertThat(vendor + " has exactly one row", rs.next(), is(false));
+                }
+            }
+        }
+    }
+
+    private static int ready(Standalone plaza) {
+        try (var res = Http1Client.builder().baseUri("http://localhost:" + plaza.port()).build()
+                .get("/observe/health/ready").request()) {
+            return res.status().code();
+        }
+    }
+}
