@@ -138,8 +138,12 @@ if [[ -f k8s/plaza.yaml ]]; then
       pass "$f parses"; else fail "$f parses"; fi
   done
   if command -v promtool >/dev/null && [[ -f k8s/prometheus-scrape.yaml ]]; then
-    if promtool check config --syntax-only k8s/prometheus-scrape.yaml >"$OUT/promcfg.log" 2>&1; then
-      pass "promtool check config k8s/prometheus-scrape.yaml"; else fail "promtool check config k8s/prometheus-scrape.yaml"; cat "$OUT/promcfg.log"; fi
+    # Debian's promtool is built without Kubernetes service discovery: check the rest of the config
+    # (relabel rules, regexes) with the discovery block swapped for a static target
+    sed -e 's/^\( *\)kubernetes_sd_configs:/\1static_configs:/' -e 's/^\( *\)- role: pod/\1- targets: ["127.0.0.1:8081"]/' \
+      k8s/prometheus-scrape.yaml >"$OUT/prometheus-scrape.yaml"
+    if promtool check config --syntax-only "$OUT/prometheus-scrape.yaml" >"$OUT/promcfg.log" 2>&1; then
+      pass "promtool check config k8s/prometheus-scrape.yaml (static discovery)"; else fail "promtool check config k8s/prometheus-scrape.yaml"; cat "$OUT/promcfg.log"; fi
   fi
 else
   fail "k8s/plaza.yaml exists"
