@@ -75,13 +75,21 @@ public final class ChartCheck {
                 System.exit(check.failed == 0 ? 0 : 1);
             }
             case "routes" -> check.printRoutes(Path.of(args[1]));
+            case "env" -> check.printEnv(Path.of(args[1]), args[2]);
+            case "configmap" -> {
+                for (Map<String, Object> doc : load(Path.of(args[1]))) {
+                    if ("ConfigMap".equals(doc.get("kind")) && args[2].equals(str(get(doc, "metadata", "name")))) {
+                        System.out.print(str(get(doc, "data", args[3])));
+                    }
+                }
+            }
             case "parse" -> System.out.println(load(Path.of(args[1])).size() + " documents");
             default -> usage();
         }
     }
 
     static void usage() {
-        System.err.println("usage: ChartCheck validate OUTDIR FILE... | routes FILE | parse FILE");
+        System.err.println("usage: ChartCheck validate OUTDIR FILE... | routes FILE | env FILE SERVICE | configmap FILE NAME KEY | parse FILE");
         System.exit(2);
     }
 
@@ -178,6 +186,30 @@ public final class ChartCheck {
                 for (Object p : list(get(rule, "http", "paths"))) {
                     System.out.println(str(get(p, "path")) + " " + str(get(p, "backend", "service", "name")) + " "
                             + str(get(p, "backend", "service", "port", "number")));
+                }
+            }
+        }
+    }
+
+    /** KEY=VALUE lines of the env the chart gives a service: its ConfigMap plus the plain env of its container. */
+    void printEnv(Path path, String service) throws IOException {
+        for (Map<String, Object> doc : load(path)) {
+            Map<String, Object> labels = map(get(doc, "metadata", "labels"));
+            if (!service.equals(str(labels.get(COMPONENT)))) {
+                continue;
+            }
+            if ("ConfigMap".equals(doc.get("kind")) && str(get(doc, "metadata", "name")).endsWith("-env")) {
+                map(doc.get("data")).forEach((k, v) -> System.out.println(k + "=" + v));
+            }
+            if ("Deployment".equals(doc.get("kind")) || "StatefulSet".equals(doc.get("kind"))) {
+                for (Object co : list(get(doc, "spec", "template", "spec", "containers"))) {
+                    for (Object e : list(get(co, "env"))) {
+                        if (get(e, "value") != null) {
+                            System.out.println(str(get(e, "name")) + "=" + str(get(e, "value")));
+                        } else {
+                            System.out.println("#secret " + str(get(e, "name")));
+                        }
+                    }
                 }
             }
         }
