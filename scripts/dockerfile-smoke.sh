@@ -31,12 +31,12 @@ for s in "${services[@]}"; do
   [[ -d "modules/$s" ]] || { echo "SKIP $s: modules/$s does not exist yet"; continue; }
   work=$(mktemp -d /tmp/plaza-smoke.XXXXXX)
   git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$work"        # the build context, committed files only
-  cmd=${build_cmd//mvn /.\/mvnw }; cmd=${cmd//\/app/$work\/app}; cmd=${cmd//\$\{SERVICE\}/$s}
+  cmd=${build_cmd//mvn /.\/mvnw }; cmd=${cmd// \/app/ $work\/app}; cmd=${cmd//\$\{SERVICE\}/$s}
   if (cd "$work" && bash -c "$cmd") >"$work/build.log" 2>&1; then pass "$s: Dockerfile build commands"; else
     fail "$s: Dockerfile build commands"; tail -n 20 "$work/build.log"; rm -rf "$work"; continue; fi
-  run=${entry//\/app/$work\/app}
+  run=${entry// \/app/ $work\/app}
   (cd "$work/app" && env -i PATH="$JAVA_HOME/bin:/usr/bin:/bin" JAVA_TOOL_OPTIONS="$jto" PORT=18580 PLAZA_OBSERVE_PORT=18581 \
-     DB_URL="jdbc:postgresql://127.0.0.1:1/none" exec $run) >"$work/run.log" 2>&1 &
+     DB_URL="jdbc:postgresql://127.0.0.1:1/none" $run) >"$work/run.log" 2>&1 &
   pid=$!
   ok=0
   for _ in $(seq 1 20); do
