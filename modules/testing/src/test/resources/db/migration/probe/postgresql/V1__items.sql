@@ -1,0 +1,5 @@
+CREATE TABLE probe_items (
+    id   BIGSERIAL PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
+    qty  INTEGER NOT NULL
+);
