@@ -30,8 +30,10 @@ class EmbeddedDatabasesTest {
                 }
             }
         }
-        assertThat(pg.dataSource().getConnection().getMetaData().getDatabaseProductName(), is("PostgreSQL"));
-        assertThat(maria.dataSource().getConnection().getMetaData().getDatabaseProductName(), is("MariaDB"));
+        try (Connection p = pg.dataSource().getConnection(); Connection m = maria.dataSource().getConnection()) {
+            assertThat(p.getMetaData().getDatabaseProductName(), is("PostgreSQL"));
+            assertThat(m.getMetaData().getDatabaseProductName(), is("MariaDB"));
+        }
     }
 
     @Test
