@@ -53,7 +53,9 @@ public final class PlazaServer {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(HealthChecks.deadlockCheck());
         services.forEach(s -> checks.addAll(s.healthChecks()));
+        // Observers are listed explicitly: discovered ones would also appear on sockets meant to be private.
         server.addFeature(ObserveFeature.builder()
+                                  .observersDiscoverServices(false)
                                   .sockets(observePort > 0 ? List.of("observe") : List.of(WebServer.DEFAULT_SOCKET_NAME))
                                   .addObserver(HealthObserver.builder().details(true).useSystemServices(false)
                                                        .addChecks(checks.toArray(HealthCheck[]::new)).build())
@@ -61,6 +63,7 @@ public final class PlazaServer {
                                   .build());
         server.addFeature(ObserveFeature.builder()
                                   .name("tracing")
+                                  .observersDiscoverServices(false)
                                   .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME))
                                   .addObserver(TracingObserver.create(Telemetry.tracer()))
                                   .build());
