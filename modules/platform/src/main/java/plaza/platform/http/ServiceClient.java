@@ -29,7 +29,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.tracing.WebClientTracing;
-import plaza.platform.observe.Telemetry;
 
 /**
  * Plaza's one outbound HTTP client for calling another Plaza service: Helidon WebClient with W3C
@@ -65,7 +64,9 @@ public final class ServiceClient implements AutoCloseable {
         this.openFor = b.openFor;
         this.client = WebClient.builder()
                 .servicesDiscoverServices(false)
-                .addService(WebClientTracing.create(Telemetry.tracer()))
+                // Resolves the tracer per request (from the request context, else the global one Telemetry set up), so a
+                // client built before the server starts still traces.
+                .addService(WebClientTracing.create())
                 .connectTimeout(b.timeout)
                 .readTimeout(b.timeout)
                 .followRedirects(false)
