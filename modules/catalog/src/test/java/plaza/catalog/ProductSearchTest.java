@@ -106,8 +106,12 @@ class ProductSearchTest {
     @Test
     void mostRelevantFirstExactThenPrefixThenSubstringThenPopular() {
         Api.Response r = api.get("/kok/products", "q", "김치");
-        // exact name, name starting with the query, then names containing it (by review count)
-        assertThat(r.ids("items"), contains(3L, 4L, 1L, 2L));
+        // exact name; then products whose keyword is exactly the query (by review count); then a name that
+        // merely starts with it (pork for kimchi stew is not kimchi)
+        assertThat(r.ids("items"), contains(3L, 1L, 2L, 4L));
+        // without the keyword bonus: name starting with the query before names containing it
+        assertThat(api.get("/kok/products", "q", "김치찌개").ids("items"), contains(4L));
+        assertThat(api.get("/kok/products", "q", "무항생제").ids("items"), contains(8L));
         assertThat(r.body().get("sort").asText(), is("relevance"));
     }
 

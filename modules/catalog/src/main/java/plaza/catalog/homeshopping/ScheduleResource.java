@@ -91,7 +91,7 @@ public final class ScheduleResource implements HttpService {
 
     private void live(ServerRequest req, ServerResponse res) {
         Optional<String> channel = channel(req);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Json.send(res, Map.of("now", now.atZone(zone).toOffsetDateTime(), "broadcasts", broadcasts.liveAt(now, channel)));
     }
 

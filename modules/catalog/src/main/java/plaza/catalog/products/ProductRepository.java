@@ -97,9 +97,13 @@ public final class ProductRepository {
         return new SearchSql(count, List.copyOf(params), page, List.copyOf(pageParams));
     }
 
-    /** Relevance: the name equals / starts with / contains what was typed, plus each term found in the name. */
+    /**
+     * Relevance: the name equals / starts with / contains what was typed, a whole field (a keyword, the
+     * brand) equals it, plus each term found in the name. So {@code 김치} puts 김치 itself first, then
+     * products whose keyword is 김치 (배추김치, 열무김치), then names merely starting with it (김치 만두).
+     */
     private static String scoreSql(int terms) {
-        StringBuilder score = new StringBuilder("((name_key = ?) * 100 + (name_key LIKE ?) * 50 + (name_key LIKE ?) * 30");
+        StringBuilder score = new StringBuilder("((name_key = ?) * 100 + (search_key LIKE ?) * 60 + (name_key LIKE ?) * 50 + (name_key LIKE ?) * 30");
         for (int i = 0; i < terms; i++) {
             score.append(" + (name_key LIKE ?) * 10");
         }
@@ -109,6 +113,7 @@ public final class ProductRepository {
     private static List<Object> scoreParams(String phrase, List<String> terms) {
         List<Object> params = new ArrayList<>();
         params.add(phrase);
+        params.add("%" + SearchKeys.SEPARATOR + SearchKeys.escapeLike(phrase) + SearchKeys.SEPARATOR + "%");
         params.add(SearchKeys.prefix(phrase));
         params.add(SearchKeys.contains(phrase));
         terms.forEach(t -> params.add(SearchKeys.contains(t)));
