@@ -56,7 +56,7 @@ public final class CatalogSearchBench {
         Path dir = Files.createTempDirectory("plaza-bench-mariadb");
         EmbeddedMariaDbServer mariadb = EmbeddedMariaDbServer.start(dir.resolve("data"), dir.resolve("base"), 0, false);
         Config config = PlazaConfig.override(Config.empty(), Map.of(
-                "server.port", "0", "server.host", "127.0.0.1", "plaza.access-log.enabled", "false",
+                "server.port", "0", "server.host", "127.0.0.1", "plaza.access-log.enabled", "false", "db.pool.connection-timeout", "PT30S",
                 "db.url", mariadb.database("bench_catalog"), "db.username", mariadb.username(), "db.password", mariadb.password()));
         Database db = Database.open(config.get("db"), "catalog");
         long t0 = System.nanoTime();
