@@ -1,0 +1,79 @@
+package plaza.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import plaza.platform.http.Json;
+
+/** A thin JSON client over the test server. */
+final class Api {
+
+    private final Http1Client client;
+
+    Api(Http1Client client) {
+        this.client = client;
+    }
+
+    record Response(int status, String contentType, JsonNode body, String text) {
+        List<Long> ids(String arrayField) {
+            List<Long> ids = new ArrayList<>();
+            body.get(arrayField).forEach(n -> ids.add(n.get("id").asLong()));
+            return ids;
+        }
+
+        List<String> names(String arrayField) {
+            List<String> names = new ArrayList<>();
+            body.get(arrayField).forEach(n -> names.add(n.get("name").asText()));
+            return names;
+        }
+    }
+
+    /** GET with query parameters given as name, value, name, value… */
+    Response get(String path, String... query) {
+        return call(Method.GET, path, null, null, null, query);
+    }
+
+    /** GET with one parameter repeated once per value. */
+    Response getRepeated(String path, String name, String... values) {
+        Http1ClientRequest request = client.get(path).queryParam(name, values);
+        try (HttpClientResponse res = request.request()) {
+            String text = res.as(String.class);
+            return new Response(res.status().code(), res.headers().contentType().map(t -> t.mediaType().text()).orElse(null),
+                                Json.parse(text), text);
+        }
+    }
+
+    Response getAs(String token, String path, String... query) {
+        return call(Method.GET, path, token, null, null, query);
+    }
+
+    Response send(Method method, String path, String token, String contentType, String body) {
+        return call(method, path, token, contentType, body);
+    }
+
+    private Response call(Method method, String path, String token, String contentType, String body, String... query) {
+        Http1ClientRequest request = client.method(method).path(path);
+        for (int i = 0; i + 1 < query.length; i += 2) {
+            request.queryParam(query[i], query[i + 1]);
+        }
+        if (token != null) {
+            request.header(HeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        if (contentType != null) {
+            request.header(HeaderNames.CONTENT_TYPE, contentType);
+        }
+        try (HttpClientResponse res = body == null ? request.request() : request.submit(body.getBytes(StandardCharsets.UTF_8))) {
+            String text = res.entity().hasEntity() ? res.as(String.class) : "";
+            JsonNode json = text.isEmpty() ? null : Json.parse(text);
+            return new Response(res.status().code(), res.headers().contentType().map(t -> t.mediaType().text()).orElse(null),
+                                json, text);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package plaza.catalog;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServerConfig;
+import plaza.catalog.products.ProductRepository;
+import plaza.catalog.products.ProductResource;
+import plaza.platform.PlazaServer;
+import plaza.platform.config.PlazaConfig;
+import plaza.platform.db.Database;
+import plaza.platform.imports.ImportReport;
+import plaza.testing.EmbeddedDatabases;
+import plaza.testing.TestTokens;
+
+/** Builds a catalog server on a fresh embedded MariaDB, optionally seeded with JSON Lines products. */
+final class TestCatalog {
+
+    private TestCatalog() {
+    }
+
+    static Database configure(WebServerConfig.Builder server, TestTokens tokens, Clock clock, String productsJsonl) {
+        Config config = PlazaConfig.override(EmbeddedDatabases.config(Database.Vendor.MARIADB, "catalog", Config.empty()),
+                                             Map.of("server.port", "0", "plaza.access-log.enabled", "false"));
+        Database db = Database.open(config.get("db"), "catalog");
+        if (productsJsonl != null) {
+            ImportReport report = ProductResource.importer(db.dataSource(), new ProductRepository(db.dataSource(), clock))
+                    .run(new ByteArrayInputStream(productsJsonl.getBytes(StandardCharsets.UTF_8)));
+            if (report.failed() > 0) {
+                throw new IllegalStateException("Fixture rows refused: " + report.errors());
+            }
+        }
+        PlazaServer.configure(server, config, List.of(CatalogService.create(config, db, tokens.verifier(), clock)));
+        return db;
+    }
+}

@@ -1,0 +1,112 @@
+package plaza.recipe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.http.HttpRouting;
+import plaza.platform.PlazaService;
+import plaza.platform.db.Database;
+import plaza.platform.http.ServiceClient;
+import plaza.platform.imports.ImportReport;
+import plaza.platform.imports.JsonLinesImport;
+import plaza.platform.security.TokenVerifier;
+import plaza.recipe.bookmarks.BookmarkRepository;
+import plaza.recipe.bookmarks.BookmarkResource;
+import plaza.recipe.products.CatalogProducts;
+import plaza.recipe.recipes.RecipeInput;
+import plaza.recipe.recipes.RecipeRepository;
+import plaza.recipe.recipes.RecipeResource;
+
+/**
+ * The recipe service ({@code /recipes}), on MariaDB, asking catalog for Kok products over HTTP.
+ * Settings under {@code recipe.*} (docs/recipe.md): {@code catalog-url} (default this process's own
+ * {@code http://127.0.0.1:<server.port>}, as in standalone), {@code catalog-timeout} (PT0.5S),
+ * {@code products-per-ingredient} (3), {@code demo-data} (false).
+ */
+public final class RecipeService implements PlazaService {
+
+    public static final String DEMO_RECIPES = "demo/recipe/recipes.jsonl";
+    private static final System.Logger LOG = System.getLogger(RecipeService.class.getName());
+
+    private final Database db;
+    private final CatalogProducts products;
+    private final RecipeResource recipes;
+    private final BookmarkResource bookmarks;
+
+    private RecipeService(Database db, CatalogProducts products, RecipeResource recipes, BookmarkResource bookmarks) {
+        this.db = db;
+        this.products = products;
+        this.recipes = recipes;
+        this.bookmarks = bookmarks;
+    }
+
+    public static RecipeService create(Config root, Database db, TokenVerifier tokens) {
+        return create(root, db, tokens, Clock.systemUTC());
+    }
+
+    public static RecipeService create(Config root, Database db, TokenVerifier tokens, Clock clock) {
+        Config config = root.get("recipe");
+        String catalogUrl = config.get("catalog-url").asString().asOptional().filter(s -> !s.isBlank())
+                .orElseGet(() -> "http://127.0.0.1:" + root.get("server.port").asInt().orElse(8080));
+        URI catalog = URI.create(catalogUrl);
+        Duration timeout = config.get("catalog-timeout").as(Duration.class).orElse(Duration.ofMillis(500));
+        ServiceClient client = ServiceClient.builder("catalog")
+                .baseUri(catalog)
+                .timeout(timeout)
+                .failuresToOpen(config.get("catalog-failures-to-open").asInt().orElse(5))
+                .openFor(config.get("catalog-open-for").as(Duration.class).orElse(Duration.ofSeconds(5)))
+                .build();
+        CatalogProducts products = new CatalogProducts(client, config.get("products-per-ingredient").asInt().orElse(3));
+
+        RecipeRepository recipeRepository = new RecipeRepository(db.dataSource(), clock);
+        JsonLinesImport<RecipeInput> importer = RecipeResource.importer(db.dataSource(), recipeRepository);
+        if (config.get("demo-data").asBoolean().orElse(false) && recipeRepository.isEmpty()) {
+            loadDemo(importer);
+        }
+        return new RecipeService(db, products,
+                                 new RecipeResource(recipeRepository, products, tokens, importer),
+                                 new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens));
+    }
+
+    private static void loadDemo(JsonLinesImport<RecipeInput> importer) {
+        try (InputStream in = RecipeService.class.getClassLoader().getResourceAsStream(DEMO_RECIPES)) {
+            if (in == null) {
+                throw new IllegalStateException("Demo data " + DEMO_RECIPES + " is missing from the classpath");
+            }
+            ImportReport report = importer.run(in);
+            LOG.log(report.failed() == 0 ? Level.INFO : Level.WARNING, "Demo data " + DEMO_RECIPES + ": " + report.imported()
+                    + " imported, " + report.failed() + " refused");
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read demo data " + DEMO_RECIPES, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "recipe";
+    }
+
+    @Override
+    public void routing(HttpRouting.Builder routing) {
+        routing.register("/recipes/bookmarks", bookmarks);
+        routing.register("/recipes", recipes);
+    }
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        return List.of(db.readiness());
+    }
+
+    @Override
+    public void close() {
+        products.close();
+        db.close();
+    }
+}
