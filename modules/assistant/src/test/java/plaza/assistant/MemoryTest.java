@@ -127,16 +127,20 @@ class MemoryTest {
             assertThat(api.post("/ai/conversations/" + id + "/messages", token, "{\"content\":\"" + question(n) + "\"}").status(), is(201));
         }
         assertThat(UPSTREAM.summaryRequests().size(), is(0));
-        // The 7th message passes 80% of the budget: the summary call fails three times (with retries), the reply works.
+        // From the 7th message on the window passes 80% of the budget and every summary call fails
+        // (three attempts each); the replies still work, and from the 9th the window must drop turns.
         FakeUpstream.Fail fail = new FakeUpstream.Fail(500, "{}", Map.of());
-        UPSTREAM.enqueue(fail, fail, fail);
-        var reply = api.post("/ai/conversations/" + id + "/messages", token, "{\"content\":\"" + question(7) + "\"}");
-        assertThat(reply.status(), is(201));
+        for (int n = 7; n <= 10; n++) {
+            UPSTREAM.enqueue(fail, fail, fail);
+            var reply = api.post("/ai/conversations/" + id + "/messages", token, "{\"content\":\"" + question(n) + "\"}");
+            assertThat(reply.status(), is(201));
+        }
+        assertThat(UPSTREAM.summaryRequests().size(), is(12));
         assertThat(api.get("/ai/conversations/" + id, token).json().path("summary").isNull(), is(true));
         JsonNode sent = UPSTREAM.replyRequests().getLast().path("messages");
         assertThat(sent.get(0).path("role").asText(), is("system"));
         assertThat(sent.get(1).path("role").asText(), is("user")); // no summary message
-        assertThat(sent.get(sent.size() - 1).path("content").asText(), is(question(7)));
+        assertThat(sent.get(sent.size() - 1).path("content").asText(), is(question(10)));
         assertThat((sent.size() - 1) % 2, is(1)); // whole turns (pairs) + the new message
         List<ChatMessage> messages = new ArrayList<>();
         sent.forEach(m -> messages.add(new ChatMessage(m.path("role").asText(), m.path("content").asText())));
