@@ -62,6 +62,43 @@ public final class ConversationRepository {
         }
     }
 
+    /** A conversation and its messages after the summary checkpoint. */
+    public record WithMessages(Conversation conversation, List<StoredMessage> unsummarized) {
+    }
+
+    /**
+     * The user's conversation with the messages its summary does not cover yet, in one round trip
+     * (what every reply reads before calling the model).
+     */
+    public Optional<WithMessages> findWithUnsummarized(String userId, UUID id) {
+        String columns = java.util.Arrays.stream(COLUMNS.split(", ")).map(c -> "c." + c).collect(java.util.stream.Collectors.joining(", "));
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     "select " + columns + ", m.id as m_id, m.seq, m.role, m.content, m.status, m.tokens, m.created_at as m_created "
+                     + "from conversations c left join messages m on m.conversation_id = c.id and m.seq > c.summary_through "
+                     + "where c.id = ? and c.user_id = ? order by m.seq")) {
+            ps.setObject(1, id);
+            ps.setString(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                Conversation conversation = null;
+                List<StoredMessage> messages = new ArrayList<>();
+                while (rs.next()) {
+                    if (conversation == null) {
+                        conversation = conversation(rs);
+                    }
+                    UUID messageId = rs.getObject("m_id", UUID.class);
+                    if (messageId != null) {
+                        messages.add(new StoredMessage(messageId, rs.getLong("seq"), id, rs.getString("role"), rs.getString("content"),
+                                                       rs.getString("status"), rs.getInt("tokens"), rs.getTimestamp("m_created").toInstant()));
+                    }
+                }
+                return conversation == null ? Optional.empty() : Optional.of(new WithMessages(conversation, messages));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading a conversation failed", e);
+        }
+    }
+
     /** The user's conversations, most recently active first, strictly after the cursor position. */
     public List<Conversation> list(String userId, int limit, Instant beforeUpdated, UUID beforeId) {
         String sql = "select " + COLUMNS + " from conversations where user_id = ?"
@@ -156,29 +193,35 @@ public final class ConversationRepository {
         }
     }
 
-    /**
-     * Marks the conversation active and locks its row for the rest of {@code conn}'s transaction;
-     * false when it was deleted meanwhile.
-     */
-    public boolean touch(Connection conn, UUID conversationId) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("update conversations set updated_at = now() where id = ?")) {
-            ps.setObject(1, conversationId);
-            return ps.executeUpdate() == 1;
-        }
+    /** One message of a turn being saved. */
+    public record NewMessage(UUID id, String role, String content, String status, int tokens) {
     }
 
-    /** Inserts a message inside the caller's transaction. */
-    public void insertMessage(Connection conn, UUID id, UUID conversationId, String role, String content, String status,
-                              int tokens) throws SQLException {
+    /**
+     * Inserts a turn's messages, in order, inside the caller's transaction, touching (and locking)
+     * the conversation; one round trip (a JDBC batch). False when the conversation was deleted
+     * meanwhile (then nothing is inserted).
+     */
+    public boolean insertTurn(Connection conn, UUID conversationId, List<NewMessage> messages) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(
-                "insert into messages (id, conversation_id, role, content, status, tokens) values (?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, id);
-            ps.setObject(2, conversationId);
-            ps.setString(3, role);
-            ps.setString(4, content);
-            ps.setString(5, status);
-            ps.setInt(6, tokens);
-            ps.executeUpdate();
+                "with c as (update conversations set updated_at = now() where id = ? returning id) "
+                + "insert into messages (id, conversation_id, role, content, status, tokens) select ?, c.id, ?, ?, ?, ? from c")) {
+            for (NewMessage m : messages) {
+                ps.setObject(1, conversationId);
+                ps.setObject(2, m.id());
+                ps.setString(3, m.role());
+                ps.setString(4, m.content());
+                ps.setString(5, m.status());
+                ps.setInt(6, m.tokens());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int count : counts) {
+                if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -51,7 +51,7 @@ public final class ConversationMemory {
     }
 
     /** Reads what the next reply needs; 400 when the new message alone cannot fit the model's context. */
-    public Snapshot snapshot(Conversation conversation, String userContent) {
+    public Snapshot snapshot(Conversation conversation, List<StoredMessage> unsummarized, String userContent) {
         int budget = Math.max(256, models.contextTokens(conversation.model()) - settings.reserveTokens());
         int fixed = TokenEstimator.messages(ContextWindow.preamble(conversation)) + TokenEstimator.message(userContent);
         if (fixed > budget) {
@@ -60,7 +60,7 @@ public final class ConversationMemory {
                                        + " tokens, but model " + conversation.model() + " accepts " + budget
                                        + " per request; send a shorter message.");
         }
-        return new Snapshot(conversation, conversations.messages(conversation.id(), conversation.summaryThrough()), budget);
+        return new Snapshot(conversation, unsummarized, budget);
     }
 
     public boolean needsCheckpoint(Snapshot s, String userContent) {

@@ -2,6 +2,7 @@ package plaza.assistant.replies;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -11,8 +12,8 @@ import plaza.assistant.usage.UsageRecord;
 import plaza.assistant.usage.UsageRepository;
 
 /**
- * Saves a finished turn in ONE transaction: the conversation row is touched (and locked), then
- * the user message, the assistant message and the usage record are inserted. Either all of it
+ * Saves a finished turn in ONE transaction (three round trips: the messages as one batch that also
+ * touches and locks the conversation row, the usage record, the commit). Either all of it
  * is visible or none of it; a failed model call saves only its usage record, never a half turn.
  */
 final class TurnStore {
@@ -32,13 +33,11 @@ final class TurnStore {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
-                boolean exists = conversations.touch(conn, turn.conversationId());
-                if (exists) {
-                    conversations.insertMessage(conn, turn.userMessageId(), turn.conversationId(), "user", userContent,
-                                                "complete", TokenEstimator.message(userContent));
-                    conversations.insertMessage(conn, turn.messageId(), turn.conversationId(), "assistant", turn.content(),
-                                                turn.status(), TokenEstimator.message(turn.content()));
-                }
+                boolean exists = conversations.insertTurn(conn, turn.conversationId(), List.of(
+                        new ConversationRepository.NewMessage(turn.userMessageId(), "user", userContent, "complete",
+                                                              TokenEstimator.message(userContent)),
+                        new ConversationRepository.NewMessage(turn.messageId(), "assistant", turn.content(), turn.status(),
+                                                              TokenEstimator.message(turn.content()))));
                 usage.record(conn, record);
                 conn.commit();
                 return exists;

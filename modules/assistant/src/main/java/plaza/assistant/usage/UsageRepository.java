@@ -54,11 +54,17 @@ public final class UsageRepository {
         }
     }
 
-    /** Records a call inside the caller's transaction (the turn that produced it). */
+    /** Records a call inside the caller's transaction (the turn that produced it); one round trip. */
     public void record(Connection conn, UsageRecord u) throws SQLException {
+        boolean failed = "error".equals(u.outcome()) || "timeout".equals(u.outcome());
         try (PreparedStatement ps = conn.prepareStatement(
-                "insert into usage_records (user_id, conversation_id, message_id, model, purpose, outcome, input_tokens, "
-                + "output_tokens, estimated, latency_ms, first_token_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "with r as (insert into usage_records (user_id, conversation_id, message_id, model, purpose, outcome, input_tokens, "
+                + "output_tokens, estimated, latency_ms, first_token_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning 1) "
+                + "insert into usage_daily as d (user_id, day, model, calls, failed_calls, input_tokens, output_tokens, estimated_calls) "
+                + "select ?, (now() at time zone 'utc')::date, ?, 1, ?, ?, ?, ? from r "
+                + "on conflict (user_id, day, model) do update set calls = d.calls + 1, "
+                + "failed_calls = d.failed_calls + excluded.failed_calls, input_tokens = d.input_tokens + excluded.input_tokens, "
+                + "output_tokens = d.output_tokens + excluded.output_tokens, estimated_calls = d.estimated_calls + excluded.estimated_calls")) {
             ps.setString(1, u.userId());
             ps.setObject(2, u.conversationId());
             ps.setObject(3, u.messageId());
@@ -74,21 +80,12 @@ public final class UsageRepository {
             } else {
                 ps.setInt(11, u.firstTokenMs());
             }
-            ps.executeUpdate();
-        }
-        boolean failed = "error".equals(u.outcome()) || "timeout".equals(u.outcome());
-        try (PreparedStatement ps = conn.prepareStatement(
-                "insert into usage_daily as d (user_id, day, model, calls, failed_calls, input_tokens, output_tokens, estimated_calls) "
-                + "values (?, (now() at time zone 'utc')::date, ?, 1, ?, ?, ?, ?) "
-                + "on conflict (user_id, day, model) do update set calls = d.calls + 1, "
-                + "failed_calls = d.failed_calls + excluded.failed_calls, input_tokens = d.input_tokens + excluded.input_tokens, "
-                + "output_tokens = d.output_tokens + excluded.output_tokens, estimated_calls = d.estimated_calls + excluded.estimated_calls")) {
-            ps.setString(1, u.userId());
-            ps.setString(2, u.model());
-            ps.setInt(3, failed ? 1 : 0);
-            ps.setLong(4, u.inputTokens());
-            ps.setLong(5, u.outputTokens());
-            ps.setInt(6, u.estimated() ? 1 : 0);
+            ps.setString(12, u.userId());
+            ps.setString(13, u.model());
+            ps.setInt(14, failed ? 1 : 0);
+            ps.setLong(15, u.inputTokens());
+            ps.setLong(16, u.outputTokens());
+            ps.setInt(17, u.estimated() ? 1 : 0);
             ps.executeUpdate();
         }
     }
