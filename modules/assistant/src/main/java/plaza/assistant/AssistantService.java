@@ -52,8 +52,8 @@ public final class AssistantService implements PlazaService {
         Config assistant = root.get("assistant");
         AssistantSettings settings = AssistantSettings.from(assistant);
         this.db = db;
-        VerifiedTokens verified = new VerifiedTokens(tokens, assistant.get("auth.cache-ttl").as(java.time.Duration.class)
-                .orElse(java.time.Duration.ofSeconds(60)));
+        VerifiedTokens verified = new VerifiedTokens(tokens, AssistantSettings.durationOf(assistant.get("auth"), "cache-ttl",
+                                                                                           java.time.Duration.ofSeconds(60)));
         this.tokens = verified;
         this.models = AssistantSettings.catalog(assistant, settings.localTokenDelay());
         ConversationRepository conversations = new ConversationRepository(db.dataSource());
@@ -68,7 +68,7 @@ public final class AssistantService implements PlazaService {
         this.quotaResource = new QuotaResource(usage, quotas, verified);
         this.upgradeAuth = new UpgradeAuth(verified, CorsPolicy.create(root.get("cors")));
         this.socketRoute = new SocketRoute(upgradeAuth);
-        this.maxInFlightPerSocket = assistant.get("ws.max-in-flight").asInt().orElse(4);
+        this.maxInFlightPerSocket = AssistantSettings.dashed(assistant.get("ws"), "max-in-flight").map(Integer::parseInt).orElse(4);
     }
 
     public static AssistantService create(Config root, Database db, TokenVerifier tokens) {

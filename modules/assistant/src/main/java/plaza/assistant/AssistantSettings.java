@@ -33,16 +33,16 @@ public record AssistantSettings(String defaultSystemPrompt,
         Config memory = assistant.get("memory");
         Config quota = assistant.get("quota");
         return new AssistantSettings(
-                assistant.get("default-system-prompt").asString()
+                dashed(assistant, "default-system-prompt")
                         .orElse("You are Plaza's assistant. Answer helpfully, concisely and truthfully."),
-                assistant.get("max-message-chars").asInt().orElse(32_000),
-                new Memory(memory.get("summary-trigger").asDouble().orElse(0.8),
-                           memory.get("summary-target").asDouble().orElse(0.4),
-                           memory.get("reserve-tokens").asInt().orElse(1024),
-                           memory.get("max-summary-tokens").asInt().orElse(1024)),
-                new Quota(quota.get("daily-tokens").asLong().orElse(200_000L),
-                          quota.get("monthly-tokens").asLong().orElse(2_000_000L)),
-                assistant.get("local.token-delay").as(Duration.class).orElse(Duration.ofMillis(15)));
+                dashed(assistant, "max-message-chars").map(Integer::parseInt).orElse(32_000),
+                new Memory(dashed(memory, "summary-trigger").map(Double::parseDouble).orElse(0.8),
+                           dashed(memory, "summary-target").map(Double::parseDouble).orElse(0.4),
+                           dashed(memory, "reserve-tokens").map(Integer::parseInt).orElse(1024),
+                           dashed(memory, "max-summary-tokens").map(Integer::parseInt).orElse(1024)),
+                new Quota(dashed(quota, "daily-tokens").map(Long::parseLong).orElse(200_000L),
+                          dashed(quota, "monthly-tokens").map(Long::parseLong).orElse(2_000_000L)),
+                durationOf(assistant.get("local"), "token-delay", Duration.ofMillis(15)));
     }
 
     /**
@@ -52,7 +52,7 @@ public record AssistantSettings(String defaultSystemPrompt,
     public static ModelCatalog catalog(Config assistant, Duration localTokenDelay) {
         Config provider = assistant.get("provider");
         Optional<String> baseUrl = dashed(provider, "base-url");
-        int defaultContext = assistant.get("memory.default-context-tokens").asInt().orElse(8192);
+        int defaultContext = dashed(assistant.get("memory"), "default-context-tokens").map(Integer::parseInt).orElse(8192);
         Map<String, ModelCatalog.ModelInfo> models = new LinkedHashMap<>();
         OpenAiCompatibleModel remote = null;
         String defaultModel = LocalModel.NAME;
@@ -82,7 +82,8 @@ public record AssistantSettings(String defaultSystemPrompt,
                 }
             }
         }
-        int localContext = assistant.get("local.context-tokens").asInt().orElse(contexts.getOrDefault(LocalModel.NAME, 4096));
+        int localContext = dashed(assistant.get("local"), "context-tokens").map(Integer::parseInt)
+                .orElse(contexts.getOrDefault(LocalModel.NAME, 4096));
         models.put(LocalModel.NAME, new ModelCatalog.ModelInfo(LocalModel.NAME, "local", localContext, remote == null));
         return new ModelCatalog(defaultModel, models, new LocalModel(localTokenDelay), remote);
     }
@@ -99,7 +100,7 @@ public record AssistantSettings(String defaultSystemPrompt,
         return node.get(key.replace('-', '.')).asString().asOptional().filter(s -> !s.isBlank());
     }
 
-    private static Duration durationOf(Config node, String key, Duration fallback) {
+    static Duration durationOf(Config node, String key, Duration fallback) {
         return dashed(node, key).map(Duration::parse).orElse(fallback);
     }
 }
