@@ -32,14 +32,15 @@ import plaza.testing.TestTokens;
  * Plaza's added latency on streamed replies: a local fake OpenAI-compatible upstream streams
  * TOKENS chunks at a fixed rate; CONCURRENCY clients stream at once, either straight from the
  * upstream or through Plaza (POST /ai/conversations/{id}/messages, SSE, with PostgreSQL, memory,
- * quota check and the saved turn). Rounds alternate between the two so both see the same noise.
+ * quota check and the saved turn). Blocks alternate between the two so both see the same noise.
  * Reports time-to-first-token and whole-reply time, p50/p99, and Plaza's added p50/p99.
  */
 public final class AssistantBench {
 
     static final int CONCURRENCY = Integer.getInteger("concurrency", 50);
-    static final int ROUNDS = Integer.getInteger("rounds", 10);
-    static final int WARMUP = Integer.getInteger("warmup", 3);
+    static final int ROUNDS = Integer.getInteger("rounds", 3);
+    static final int WARMUP = Integer.getInteger("warmup", 1);
+    static final int PER_USER = Integer.getInteger("perUser", 5);
     static final int TOKENS = Integer.getInteger("tokens", 20);
     static final int TOKEN_MS = Integer.getInteger("tokenMs", 10);
 
@@ -80,14 +81,15 @@ public final class AssistantBench {
 
         List<Sample> direct = Collections.synchronizedList(new ArrayList<>());
         List<Sample> viaPlaza = Collections.synchronizedList(new ArrayList<>());
-        for (int round = 0; round < WARMUP + ROUNDS; round++) {
-            boolean measured = round >= WARMUP;
-            int r = round;
-            runRound(i -> directStream(client, base, "direct " + r + "/" + i), measured ? direct : null);
-            runRound(i -> plazaStream(client, plazaBase, token, conversations.get(i), "via plaza " + r + "/" + i), measured ? viaPlaza : null);
+        // Warm-up, then blocks that alternate between the two paths so both see the same machine noise.
+        for (int block = 0; block < WARMUP + ROUNDS; block++) {
+            boolean measured = block >= WARMUP;
+            int b = block;
+            runPhase(i -> directStream(client, base, "direct " + b + "/" + i), measured ? direct : null, 0);
+            runPhase(i -> plazaStream(client, plazaBase, token, conversations.get(i), "via plaza " + b + "/" + i), measured ? viaPlaza : null, 1);
         }
-        System.out.printf("%nAssistant streaming benchmark: %d concurrent streams, %d rounds (+%d warm-up), %d tokens at %d ms each%n",
-                          CONCURRENCY, ROUNDS, WARMUP, TOKENS, TOKEN_MS);
+        System.out.printf("%nAssistant streaming benchmark: %d concurrent streams, %d blocks per path (+%d warm-up) of %d replies per stream"
+                          + " (first of each not counted), %d tokens at %d ms each%n", CONCURRENCY, ROUNDS, WARMUP, PER_USER, TOKENS, TOKEN_MS);
         report("direct to upstream", direct);
         report("through Plaza", viaPlaza);
         double addedTtft50 = ms(pct(viaPlaza, true, 50)) - ms(pct(direct, true, 50));
@@ -96,6 +98,10 @@ public final class AssistantBench {
         double addedTotal99 = ms(pct(viaPlaza, false, 99)) - ms(pct(direct, false, 99));
         System.out.printf("Plaza adds: time-to-first-token p50 %+.2f ms, p99 %+.2f ms; whole reply p50 %+.2f ms, p99 %+.2f ms%n",
                           addedTtft50, addedTtft99, addedTotal50, addedTotal99);
+        double cpuDirect = CPU_NANOS[0] / 1e6 / Math.max(1, CPU_REPLIES[0]);
+        double cpuPlaza = CPU_NANOS[1] / 1e6 / Math.max(1, CPU_REPLIES[1]);
+        System.out.printf("JVM CPU per reply (bench client + fake upstream%s): direct %.2f ms, through Plaza %.2f ms -> Plaza's own %.2f ms"
+                          + " (PostgreSQL's backends not included)%n", "", cpuDirect, cpuPlaza, cpuPlaza - cpuDirect);
         System.out.printf("Target: added p50 < 5 ms, p99 < 20 ms (LiteLLM publishes 12 ms median overhead) -> %s%n",
                           addedTtft50 < 5 && addedTotal50 < 5 && addedTtft99 < 20 && addedTotal99 < 20 ? "MET" : "NOT MET");
         plaza.stop();
@@ -108,17 +114,42 @@ public final class AssistantBench {
         Sample run(int index) throws Exception;
     }
 
-    static void runRound(Stream stream, List<Sample> into) throws InterruptedException {
+    /**
+     * CONCURRENCY virtual users, each streaming PER_USER replies back to back (a closed loop, so
+     * CONCURRENCY streams are open at any time); users start at random offsets within one reply's
+     * duration so arrivals spread out as they do in steady traffic, not in one burst.
+     */
+    static final long[] CPU_NANOS = new long[2];
+    static final long[] CPU_REPLIES = new long[2];
+
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    static void runPhase(Stream stream, List<Sample> into, int path) throws InterruptedException {
+        long cpu = processCpu();
+        runPhase(stream, into);
+        if (into != null) {
+            CPU_NANOS[path] += processCpu() - cpu;
+            CPU_REPLIES[path] += (long) CONCURRENCY * PER_USER;
+        }
+    }
+
+    static void runPhase(Stream stream, List<Sample> into) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(CONCURRENCY);
-        CountDownLatch go = new CountDownLatch(1);
+        long spread = (long) TOKENS * TOKEN_MS;
         for (int i = 0; i < CONCURRENCY; i++) {
             int index = i;
+            long offset = java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1);
             Thread.ofVirtual().start(() -> {
                 try {
-                    go.await();
-                    Sample s = stream.run(index);
-                    if (into != null) {
-                        into.add(s);
+                    Thread.sleep(offset);
+                    for (int n = 0; n < PER_USER; n++) {
+                        Sample s = stream.run(index);
+                        if (into != null && n > 0) {
+                            into.add(s);
+                        }
                     }
                 } catch (Exception e) {
                     System.err.println("stream failed: " + e);
@@ -127,7 +158,6 @@ public final class AssistantBench {
                 }
             });
         }
-        go.countDown();
         done.await();
     }
 
@@ -168,6 +198,9 @@ public final class AssistantBench {
                         reader.readLine(); // the done frame's data line
                     }
                     long end = System.nanoTime();
+                    while (reader.readLine() != null) {
+                        // drain to the end so the connection is kept alive for the next request
+                    }
                     return new Sample(first - start, end - start);
                 }
             }

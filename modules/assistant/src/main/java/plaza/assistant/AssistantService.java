@@ -59,7 +59,8 @@ public final class AssistantService implements PlazaService {
         ConversationRepository conversations = new ConversationRepository(db.dataSource());
         PromptRepository prompts = new PromptRepository(db.dataSource());
         UsageRepository usage = new UsageRepository(db.dataSource());
-        Quotas quotas = new Quotas(usage, settings.quota(), Clock.systemUTC());
+        Quotas quotas = new Quotas(usage, settings.quota(), Clock.systemUTC(),
+                                   AssistantSettings.durationOf(assistant.get("quota"), "refresh", java.time.Duration.ofSeconds(5)));
         ConversationMemory memory = new ConversationMemory(conversations, usage, models, settings.memory());
         this.replies = new ReplyService(db.dataSource(), conversations, usage, quotas, memory, models, settings);
         this.conversationResource = new ConversationResource(conversations, prompts, replies, models, settings, verified);

@@ -95,7 +95,9 @@ public final class ReplyService implements AutoCloseable {
     public Generation start(Caller caller, UUID conversationId, String content, ReplyListener listener) {
         validContent("content", content);
         // The quota is read on another virtual thread while the conversation is: one round trip less.
-        CompletableFuture<Void> quota = CompletableFuture.runAsync(() -> quotas.check(caller.id()), SIDE_READS);
+        CompletableFuture<Void> quota = quotas.fresh(caller.id())
+                ? CompletableFuture.runAsync(() -> quotas.check(caller.id()), Runnable::run)
+                : CompletableFuture.runAsync(() -> quotas.check(caller.id()), SIDE_READS);
         ConversationRepository.WithMessages found = conversations.findWithUnsummarized(caller.id(), conversationId)
                 .orElseThrow(() -> ProblemException.notFound("No conversation " + conversationId + "."));
         Conversation conversation = found.conversation();
@@ -156,6 +158,7 @@ public final class ReplyService implements AutoCloseable {
                                                  result.cancelled() ? "cancelled" : "ok", tokens.inputTokens(),
                                                  tokens.outputTokens(), tokens.estimated(), latency, ttft);
             boolean saved = store.save(turn, g.userContent(), record);
+            quotas.billed(c.userId(), tokens.total());
             replyTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             count(model, record.outcome());
             if (!saved) {

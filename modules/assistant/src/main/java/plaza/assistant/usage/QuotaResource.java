@@ -51,11 +51,13 @@ public final class QuotaResource implements HttpService {
                 .range("monthlyTokens", body.monthlyTokens(), 0, MAX_TOKENS)
                 .check();
         usage.saveQuota(new UsageRepository.QuotaOverride(userId, body.dailyTokens(), body.monthlyTokens()));
+        quotas.invalidate(userId);
         Json.send(res, quotas.status(userId));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String userId = userId(req);
+        quotas.invalidate(userId);
         if (!usage.deleteQuota(userId)) {
             throw ProblemException.notFound("User " + userId + " has no quota of their own.");
         }
