@@ -53,6 +53,7 @@ public final class Standalone implements AutoCloseable {
         TokenVerifier tokens = externalTokenVerifier(config);
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
+        services.add(plaza.assistant.AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
     }
 
     /** A verifier for {@code plaza.jwt.*}, or one that refuses every token when nothing is configured. */

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Plaza assistant streaming benchmark: added latency vs. calling the fake upstream directly, same run.
+# Usage: bench/assistant/run.sh [-Dconcurrency=50 -Drounds=10 -Dwarmup=3 -Dtokens=20 -DtokenMs=10]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+./mvnw -B -q -o -pl modules/assistant -am test-compile -DskipTests
+./mvnw -B -q -o -pl modules/assistant dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/assistant-bench.classpath >/dev/null
+CP="modules/assistant/target/classes:modules/platform/target/classes:modules/testing/target/classes:$(cat modules/assistant/target/assistant-bench.classpath)"
+exec "$JAVA_HOME/bin/java" -Xmx1g "$@" -cp "$CP" bench/assistant/AssistantBench.java

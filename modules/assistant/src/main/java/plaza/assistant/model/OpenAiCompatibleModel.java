@@ -1,0 +1,402 @@
+package plaza.assistant.model;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import plaza.platform.http.Json;
+
+/**
+ * Calls an OpenAI-compatible Chat Completions endpoint ({@code POST <base-url>/chat/completions})
+ * — OpenAI, vLLM, Ollama, LiteLLM, Bedrock's OpenAI-compatible access — always streaming, with
+ * {@code stream_options.include_usage} so the last chunk carries the token counts.
+ *
+ * <p>Built on the JDK {@link HttpClient}: it streams the SSE lines as they arrive, aborts on
+ * cancel by closing the body, and adds no dependency (LangChain4j 1.x needs Jackson 2.19 where
+ * Helidon 4.1.2 pins 2.15.2; the OpenAI SDK brings OkHttp and Kotlin). Timeouts: {@code
+ * connect-timeout} to open the connection, {@code response-timeout} until the response headers,
+ * {@code stall-timeout} of silence between chunks. 429 and 5xx answers and refused connections are
+ * retried {@code max-retries} times with exponential backoff (honouring {@code Retry-After}), but
+ * only before the first token: a stream that broke half-way is a failure, never a duplicate.
+ */
+public final class OpenAiCompatibleModel implements ChatModel, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(OpenAiCompatibleModel.class.getName());
+    private static final int ERROR_BODY_LIMIT = 2048;
+
+    /** Provider settings ({@code assistant.provider.*}). */
+    public record Settings(URI baseUrl, String apiKey, Duration connectTimeout, Duration responseTimeout,
+                           Duration stallTimeout, int maxRetries, Duration retryBackoff, Duration maxRetryWait,
+                           boolean streamUsage, int maxOutputTokens) {
+    }
+
+    private final Settings settings;
+    private final URI endpoint;
+    private final HttpClient client;
+    private final ScheduledExecutorService watchdog;
+
+    public OpenAiCompatibleModel(Settings settings) {
+        this.settings = settings;
+        String base = settings.baseUrl().toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions");
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .version("https".equalsIgnoreCase(endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "assistant-provider-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public ModelResult stream(ModelRequest request, Consumer<String> deltas, Cancellation cancellation) {
+        HttpRequest httpRequest = httpRequest(request);
+        long backoff = settings.retryBackoff().toNanos();
+        for (int attempt = 0; ; attempt++) {
+            if (cancellation.isCancelled()) {
+                return new ModelResult("", null, null, true);
+            }
+            boolean lastAttempt = attempt >= settings.maxRetries();
+            HttpResponse<InputStream> response;
+            try {
+                response = send(httpRequest, cancellation);
+            } catch (CancellationException e) {
+                return new ModelResult("", null, null, true);
+            } catch (HttpTimeoutException e) {
+                throw new ModelException(ModelException.Kind.TIMEOUT, "The model provider did not answer within "
+                        + seconds(settings.responseTimeout()) + ".", e);
+            } catch (IOException e) {
+                if (lastAttempt) {
+                    throw new ModelException(ModelException.Kind.UPSTREAM, "The model provider could not be reached ("
+                            + (e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName()) + ").", e);
+                }
+                LOG.log(Level.WARNING, "Model provider unreachable, retrying: " + e);
+                sleep(backoff, cancellation);
+                backoff *= 2;
+                continue;
+            }
+            int status = response.statusCode();
+            if (status == 200) {
+                return read(response, deltas, cancellation);
+            }
+            String error = errorText(response.body());
+            if ((status == 429 || status >= 500) && !lastAttempt) {
+                long wait = retryAfter(response).map(Duration::toNanos).orElse(backoff);
+                LOG.log(Level.WARNING, "Model provider answered " + status + ", retrying in " + wait / 1_000_000 + " ms");
+                sleep(Math.min(wait, settings.maxRetryWait().toNanos()), cancellation);
+                backoff *= 2;
+                continue;
+            }
+            throw new ModelException(ModelException.Kind.UPSTREAM, "The model provider answered " + status
+                    + (error.isEmpty() ? "." : ": " + error + "."));
+        }
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest httpRequest, Cancellation cancellation) throws IOException {
+        CompletableFuture<HttpResponse<InputStream>> future = client.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+        Runnable unregister = cancellation.onCancel(() -> future.cancel(true));
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            unregister.run();
+        }
+    }
+
+    private ModelResult read(HttpResponse<InputStream> response, Consumer<String> deltas, Cancellation cancellation) {
+        InputStream body = response.body();
+        StallWatch stall = new StallWatch(body);
+        Runnable unregister = cancellation.onCancel(() -> closeQuietly(body));
+        StringBuilder text = new StringBuilder();
+        TokenUsage usage = null;
+        String finish = null;
+        boolean done = false;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String contentType = response.headers().firstValue("content-type").orElse("");
+            if (contentType.startsWith("application/json")) {
+                // A server that ignored "stream": true answers one completion object.
+                JsonNode completion = parse(readAll(reader));
+                failOnError(completion);
+                JsonNode choice = completion.path("choices").path(0);
+                String content = choice.path("message").path("content").asText("");
+                if (!content.isEmpty()) {
+                    deltas.accept(content);
+                }
+                return new ModelResult(content, usage(completion.path("usage")), choice.path("finish_reason").asText(null), false);
+            }
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                stall.touch();
+                if (line.isEmpty()) {
+                    if (data.isEmpty()) {
+                        continue;
+                    }
+                    String event = data.toString();
+                    data.setLength(0);
+                    if ("[DONE]".equals(event)) {
+                        done = true;
+                        break;
+                    }
+                    JsonNode chunk = parse(event);
+                    failOnError(chunk);
+                    JsonNode choices = chunk.path("choices");
+                    if (choices.isArray() && !choices.isEmpty()) {
+                        JsonNode choice = choices.get(0);
+                        String piece = choice.path("delta").path("content").asText("");
+                        if (!piece.isEmpty()) {
+                            text.append(piece);
+                            deltas.accept(piece);
+                        }
+                        if (choice.hasNonNull("finish_reason")) {
+                            finish = choice.get("finish_reason").asText();
+                        }
+                    }
+                    TokenUsage reported = usage(chunk.path("usage"));
+                    if (reported != null) {
+                        usage = reported;
+                    }
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(line.charAt(5) == ' ' ? 6 : 5));
+                }
+                // "event:", "id:", "retry:" and ": comments" carry nothing Chat Completions needs.
+            }
+            if (!done && finish == null) {
+                if (cancellation.isCancelled()) {
+                    return new ModelResult(text.toString(), usage, null, true);
+                }
+                if (stall.fired()) {
+                    throw stalled();
+                }
+                throw new ModelException(ModelException.Kind.UPSTREAM, "The model provider's stream ended before the reply was complete.");
+            }
+            return new ModelResult(text.toString(), usage, finish, false);
+        } catch (IOException e) {
+            if (cancellation.isCancelled()) {
+                return new ModelResult(text.toString(), usage, null, true);
+            }
+            if (stall.fired()) {
+                throw stalled();
+            }
+            throw new ModelException(ModelException.Kind.UPSTREAM, "The model provider's stream broke: " + e.getMessage() + ".", e);
+        } finally {
+            stall.stop();
+            unregister.run();
+        }
+    }
+
+    private ModelException stalled() {
+        return new ModelException(ModelException.Kind.TIMEOUT, "The model provider sent nothing for "
+                + seconds(settings.stallTimeout()) + " in the middle of its reply.");
+    }
+
+    private HttpRequest httpRequest(ModelRequest request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", request.model());
+        body.put("messages", request.messages().stream().map(m -> Map.of("role", m.role(), "content", m.content())).toList());
+        body.put("stream", true);
+        if (settings.streamUsage()) {
+            body.put("stream_options", Map.of("include_usage", true));
+        }
+        if (settings.maxOutputTokens() > 0) {
+            body.put("max_tokens", settings.maxOutputTokens());
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(settings.responseTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
+        if (settings.apiKey() != null && !settings.apiKey().isBlank()) {
+            builder.header("Authorization", "Bearer " + settings.apiKey());
+        }
+        return builder.build();
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new ModelException(ModelException.Kind.UPSTREAM, "The model provider sent something that is not JSON.");
+        }
+    }
+
+    private static void failOnError(JsonNode node) {
+        JsonNode error = node.path("error");
+        if (!error.isMissingNode() && !error.isNull()) {
+            String message = error.isTextual() ? error.asText() : error.path("message").asText("unknown error");
+            throw new ModelException(ModelException.Kind.UPSTREAM, "The model provider reported an error: " + shorten(message) + ".");
+        }
+    }
+
+    private static TokenUsage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) {
+            return null;
+        }
+        return new TokenUsage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(), false);
+    }
+
+    private static String errorText(InputStream body) {
+        try (body) {
+            byte[] bytes = body.readNBytes(ERROR_BODY_LIMIT);
+            String text = new String(bytes, StandardCharsets.UTF_8).strip();
+            try {
+                JsonNode node = Json.MAPPER.readTree(text);
+                JsonNode error = node.path("error");
+                if (error.isTextual()) {
+                    return shorten(error.asText());
+                }
+                if (error.has("message")) {
+                    return shorten(error.path("message").asText());
+                }
+            } catch (IOException | RuntimeException notJson) {
+                // plain text error page
+            }
+            return shorten(text);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("retry-after").flatMap(v -> {
+            try {
+                return Optional.of(Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000)));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static String readAll(BufferedReader reader) throws IOException {
+        StringBuilder all = new StringBuilder();
+        char[] buffer = new char[8192];
+        int n;
+        while ((n = reader.read(buffer)) > 0) {
+            all.append(buffer, 0, n);
+        }
+        return all.toString();
+    }
+
+    private static void sleep(long nanos, Cancellation cancellation) {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && !cancellation.isCancelled()) {
+            LockSupport.parkNanos(Math.min(left, 20_000_000L));
+        }
+    }
+
+    private static String shorten(String s) {
+        String oneLine = s.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is how we abort; it may already be closed
+        }
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        client.shutdownNow();
+    }
+
+    /** Closes the body when nothing arrived for {@code stall-timeout}: a blocked read then fails. */
+    private final class StallWatch implements Runnable {
+        private final InputStream body;
+        private final long limit = settings.stallTimeout().toNanos();
+        private volatile long last = System.nanoTime();
+        private volatile boolean fired;
+        private volatile boolean stopped;
+        private volatile ScheduledFuture<?> next;
+
+        StallWatch(InputStream body) {
+            this.body = body;
+            schedule(limit);
+        }
+
+        void touch() {
+            last = System.nanoTime();
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        void stop() {
+            stopped = true;
+            ScheduledFuture<?> n = next;
+            if (n != null) {
+                n.cancel(false);
+            }
+        }
+
+        @Override
+        public void run() {
+            if (stopped) {
+                return;
+            }
+            long idle = System.nanoTime() - last;
+            if (idle >= limit) {
+                fired = true;
+                closeQuietly(body);
+            } else {
+                schedule(limit - idle);
+            }
+        }
+
+        private void schedule(long nanos) {
+            next = watchdog.schedule(this, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+}

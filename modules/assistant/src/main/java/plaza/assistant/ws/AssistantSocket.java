@@ -1,0 +1,247 @@
+package plaza.assistant.ws;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import plaza.assistant.replies.Generation;
+import plaza.assistant.replies.ReplyListener;
+import plaza.assistant.replies.ReplyService;
+import plaza.assistant.replies.SseReply;
+import plaza.assistant.replies.TurnResult;
+import plaza.platform.http.Json;
+import plaza.platform.http.ProblemException;
+import plaza.platform.security.Caller;
+
+/**
+ * One {@code /ai/ws} connection (seed 000's connect / message / disconnect). Client frames:
+ * {@code {"action":"message","conversationId","content","requestId"}} starts a reply, streamed back
+ * as {@code {"type":"delta","requestId","text"}} frames and one {@code {"type":"done","requestId",
+ * "messageId","status","usage":{...}}}; {@code {"action":"cancel","requestId"}} stops it (the
+ * partial reply is saved, status {@code cancelled}); {@code ping} and {@code disconnect}.
+ * Problems come back as {@code {"type":"error","requestId","status","title","detail"}} and the
+ * connection stays open. A reply whose client disconnected still finishes and is saved.
+ */
+public final class AssistantSocket implements WsListener {
+
+    private static final int MAX_TEXT = 1024 * 1024;
+    private final UpgradeAuth auth;
+    private final ReplyService replies;
+    private final int maxInFlight;
+    private final Map<String, Generation> inFlight = new ConcurrentHashMap<>();
+    private final StringBuilder partial = new StringBuilder();
+    private volatile Caller caller;
+    private volatile SocketSender sender;
+
+    public AssistantSocket(UpgradeAuth auth, ReplyService replies, int maxInFlight) {
+        this.auth = auth;
+        this.replies = replies;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        try {
+            UpgradeAuth.Result result = auth.authenticate(prologue, headers);
+            caller = result.caller();
+            if (result.subprotocol()) {
+                WritableHeaders<?> response = WritableHeaders.create();
+                response.set(io.helidon.http.HeaderNames.create("Sec-WebSocket-Protocol"), "bearer");
+                return Optional.of(response);
+            }
+            return Optional.empty();
+        } catch (ProblemException e) {
+            throw new WsUpgradeException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        sender = new SocketSender(session);
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("type", "connected");
+        hello.put("userId", caller.id());
+        sender.send(Json.write(hello));
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (partial.length() + text.length() > MAX_TEXT) {
+            partial.setLength(0);
+            error(null, ProblemException.badRequest("Frames are limited to " + MAX_TEXT + " characters."));
+            return;
+        }
+        partial.append(text);
+        if (!last) {
+            return;
+        }
+        String message = partial.toString();
+        partial.setLength(0);
+        handle(message);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (last) {
+            error(null, ProblemException.badRequest("Send JSON text frames, not binary ones."));
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        byte[] payload = buffer.readBytes();
+        sender.submit(s -> s.pong(BufferData.create(payload)));
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        leave();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        leave();
+    }
+
+    private void leave() {
+        // Replies in flight keep going and are saved; only their frames stop.
+        inFlight.values().forEach(Generation::detach);
+        inFlight.clear();
+        if (sender != null) {
+            sender.stop();
+        }
+    }
+
+    private void handle(String text) {
+        String requestId = null;
+        try {
+            JsonNode frame = Json.parse(text);
+            if (!frame.isObject()) {
+                throw ProblemException.badRequest("A frame must be a JSON object with an \"action\".");
+            }
+            JsonNode rid = frame.path("requestId");
+            if (!rid.isMissingNode() && !rid.isNull()) {
+                if (!rid.isTextual() || rid.asText().isBlank() || rid.asText().length() > 100) {
+                    throw ProblemException.badRequest("requestId must be a non-empty string of at most 100 characters.");
+                }
+                requestId = rid.asText();
+            }
+            String action = frame.path("action").asText("");
+            switch (action) {
+                case "message" -> message(frame, requestId != null ? requestId : UUID.randomUUID().toString());
+                case "cancel" -> cancel(requestId);
+                case "ping" -> sender.send(Json.write(Map.of("type", "pong")));
+                case "disconnect" -> sender.finish(s -> s.close(WsCloseCodes.NORMAL_CLOSE, "bye"));
+                default -> throw ProblemException.badRequest("Unknown action '" + clip(action)
+                                                             + "'; use message, cancel, ping or disconnect.");
+            }
+        } catch (ProblemException e) {
+            error(requestId, e);
+        }
+    }
+
+    private void message(JsonNode frame, String requestId) {
+        JsonNode conversation = frame.path("conversationId");
+        JsonNode content = frame.path("content");
+        UUID conversationId;
+        try {
+            conversationId = UUID.fromString(conversation.asText(""));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("conversationId must be the UUID of one of your conversations.");
+        }
+        if (!content.isTextual()) {
+            throw ProblemException.badRequest("content must be a string.");
+        }
+        if (inFlight.containsKey(requestId)) {
+            throw ProblemException.conflict("Request " + clip(requestId) + " is still running.");
+        }
+        if (inFlight.size() >= maxInFlight) {
+            throw new ProblemException(Status.TOO_MANY_REQUESTS_429, "too-many-replies", "Too many replies",
+                                       "At most " + maxInFlight + " replies can run at once on one connection.");
+        }
+        Generation generation = replies.start(caller, conversationId, content.asText(), new FrameListener(requestId));
+        inFlight.put(requestId, generation);
+        if (generation.result().isDone()) {
+            inFlight.remove(requestId, generation);
+        }
+    }
+
+    private void cancel(String requestId) {
+        if (requestId == null) {
+            throw ProblemException.badRequest("cancel needs the requestId of the reply to stop.");
+        }
+        Generation generation = inFlight.get(requestId);
+        if (generation == null) {
+            throw ProblemException.notFound("No reply " + clip(requestId) + " is running on this connection.");
+        }
+        generation.cancel();
+    }
+
+    private void error(String requestId, ProblemException e) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "error");
+        frame.put("requestId", requestId);
+        var problem = e.problem("/ai/ws");
+        frame.put("status", problem.status());
+        frame.put("problem", problem.type());
+        frame.put("title", problem.title());
+        frame.put("detail", problem.detail());
+        if (problem.retryAfterSeconds() != null) {
+            frame.put("retryAfterSeconds", problem.retryAfterSeconds());
+        }
+        SocketSender s = sender;
+        if (s != null) {
+            s.send(Json.write(frame));
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+    }
+
+    /** Turns one generation's events into frames tagged with its requestId. */
+    private final class FrameListener implements ReplyListener {
+        private final String requestId;
+
+        FrameListener(String requestId) {
+            this.requestId = requestId;
+        }
+
+        @Override
+        public void delta(String text) {
+            Map<String, Object> frame = new LinkedHashMap<>(4);
+            frame.put("type", "delta");
+            frame.put("requestId", requestId);
+            frame.put("text", text);
+            sender.send(Json.write(frame));
+        }
+
+        @Override
+        public void done(TurnResult turn) {
+            inFlight.remove(requestId);
+            Map<String, Object> frame = new LinkedHashMap<>();
+            frame.put("type", "done");
+            frame.put("requestId", requestId);
+            frame.putAll(SseReply.done(turn));
+            sender.send(Json.write(frame));
+        }
+
+        @Override
+        public void failed(ProblemException problem) {
+            inFlight.remove(requestId);
+            error(requestId, problem);
+        }
+    }
+}

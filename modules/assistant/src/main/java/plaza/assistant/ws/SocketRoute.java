@@ -1,0 +1,35 @@
+package plaza.assistant.ws;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import plaza.platform.http.ProblemException;
+import plaza.platform.http.Problems;
+
+/**
+ * HTTP answers on {@code /ai/ws}. Helidon 4.1.2 lets a refused WebSocket upgrade fall through to
+ * HTTP routing (it would be a 404), so this repeats the upgrade's checks to answer 401 or 403
+ * problem+json; a valid request that is not an upgrade gets 426.
+ */
+public final class SocketRoute implements HttpService {
+
+    private final UpgradeAuth auth;
+
+    public SocketRoute(UpgradeAuth auth) {
+        this.auth = auth;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::get).any("/", Problems.methodNotAllowed("GET"));
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        auth.authenticate(req.prologue(), req.headers());
+        res.header("Upgrade", "websocket");
+        throw new ProblemException(Status.create(426, "Upgrade Required"), "upgrade-required", "Upgrade required",
+                                   "/ai/ws is a WebSocket endpoint: connect with a WebSocket client.");
+    }
+}
