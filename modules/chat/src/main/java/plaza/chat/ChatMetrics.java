@@ -87,6 +87,14 @@ public final class ChatMetrics {
         slowConsumers.increment();
     }
 
+    public long slowConsumersClosed() {
+        return slowConsumers.count();
+    }
+
+    public long catchUps() {
+        return catchUps.count();
+    }
+
     public void catchUp() {
         catchUps.increment();
     }

@@ -116,6 +116,7 @@ class ChatClusterTest {
                     failed.set(t);
                 }
             });
+            long catchUpsBefore = ChatMetrics.get().catchUps();
             List<JsonNode> received = new ArrayList<>(b.messages(10));
             int pid = two.chat.listenerBackendPid();
             assertThat(pid, not(0));
@@ -134,6 +135,7 @@ class ChatClusterTest {
                 Thread.sleep(50);
             }
             assertThat(two.chat.listenerBackendPid() != pid && two.chat.listenerBackendPid() != 0, is(true));
+            assertThat(ChatMetrics.get().catchUps() > catchUpsBefore, is(true));
         }
     }
 
