@@ -32,28 +32,38 @@ public record ChatSettings(int maxMessageLength, int maxFrameBytes, double rateP
                            Duration retention, int maxReplay, Duration heartbeatInterval, Duration replicaExpiry,
                            Duration listenerCheck, Duration listenerMaxBackoff, String channel, String replicaId) {
 
+    /**
+     * {@code chat.<key>}, or the same key with dots for dashes, so that plain environment variables
+     * work: {@code CHAT_MAX_MESSAGE_LENGTH} becomes {@code chat.max.message.length} in Helidon
+     * (the dashed form would need {@code CHAT_MAX_dash_MESSAGE_dash_LENGTH}).
+     */
+    static Config key(Config chat, String key) {
+        Config dashed = chat.get(key);
+        return dashed.exists() ? dashed : chat.get(key.replace('-', '.'));
+    }
+
     public static ChatSettings from(Config chat) {
-        String channel = chat.get("notify-channel").asString().orElse("plaza_chat");
+        String channel = key(chat, "notify-channel").asString().orElse("plaza_chat");
         if (!channel.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("chat.notify-channel must be a lower-case SQL identifier: " + channel);
         }
-        String replica = chat.get("replica-id").asString().orElse(UUID.randomUUID().toString().substring(0, 8));
+        String replica = key(chat, "replica-id").asString().orElse(UUID.randomUUID().toString().substring(0, 8));
         return new ChatSettings(
-                chat.get("max-message-length").asInt().orElse(4096),
-                chat.get("max-frame-bytes").asInt().orElse(65536),
-                chat.get("rate.per-second").asDouble().orElse(10.0),
-                chat.get("rate.burst").asInt().orElse(20),
-                chat.get("send-queue").asInt().orElse(1024),
-                chat.get("write-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                chat.get("ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
-                chat.get("close-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                chat.get("max-groups-per-connection").asInt().orElse(100),
-                chat.get("history.retention").as(Duration.class).orElse(Duration.ofDays(30)),
-                chat.get("history.max-replay").asInt().orElse(1000),
-                chat.get("replica.heartbeat-interval").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                chat.get("replica.expiry").as(Duration.class).orElse(Duration.ofSeconds(30)),
-                chat.get("listener.check-interval").as(Duration.class).orElse(Duration.ofSeconds(5)),
-                chat.get("listener.max-backoff").as(Duration.class).orElse(Duration.ofSeconds(5)),
+                key(chat, "max-message-length").asInt().orElse(4096),
+                key(chat, "max-frame-bytes").asInt().orElse(65536),
+                key(chat, "rate.per-second").asDouble().orElse(10.0),
+                key(chat, "rate.burst").asInt().orElse(20),
+                key(chat, "send-queue").asInt().orElse(1024),
+                key(chat, "write-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
+                key(chat, "ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
+                key(chat, "close-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                key(chat, "max-groups-per-connection").asInt().orElse(100),
+                key(chat, "history.retention").as(Duration.class).orElse(Duration.ofDays(30)),
+                key(chat, "history.max-replay").asInt().orElse(1000),
+                key(chat, "replica.heartbeat-interval").as(Duration.class).orElse(Duration.ofSeconds(10)),
+                key(chat, "replica.expiry").as(Duration.class).orElse(Duration.ofSeconds(30)),
+                key(chat, "listener.check-interval").as(Duration.class).orElse(Duration.ofSeconds(5)),
+                key(chat, "listener.max-backoff").as(Duration.class).orElse(Duration.ofSeconds(5)),
                 channel,
                 replica.length() > 64 ? replica.substring(0, 64) : replica);
     }

@@ -8,6 +8,7 @@ import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import plaza.platform.PlazaServer;
 import plaza.platform.PlazaService;
+import plaza.platform.db.Database;
 import plaza.platform.security.TokenVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -47,6 +48,7 @@ public final class Standalone implements AutoCloseable {
     private static void services(Config config, Databases databases, List<PlazaService> services) {
         // Replaced by auth's in-process key set once auth is mounted; until then plaza.jwt.* if configured.
         TokenVerifier tokens = externalTokenVerifier(config);
+        services.add(plaza.chat.ChatService.create(config, databases.open(Database.Vendor.POSTGRESQL, "chat"), tokens));
     }
 
     /** A verifier for {@code plaza.jwt.*}, or one that refuses every token when nothing is configured. */
