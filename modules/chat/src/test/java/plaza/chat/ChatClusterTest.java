@@ -166,7 +166,8 @@ class ChatClusterTest {
                 b.send(Map.of("action", "joinGroup", "groupId", "recover-g", "sinceSeq", lastSeen));
                 JsonNode joined = b.next("joined");
                 assertThat(joined.path("recovered").asBoolean(), is(true));
-                assertThat(joined.path("missed").asInt(), is(5));
+                // 5 when this replica had already heard of the edit (seq 10) at the join, else 4 and the edit comes live
+                assertThat(joined.path("missed").asInt(), org.hamcrest.Matchers.either(is(4)).or(is(5)));
                 List<JsonNode> replayed = b.messages(4);
                 assertThat(seqs(replayed), is(range(6, 9)));
                 JsonNode edit = b.next("edited");

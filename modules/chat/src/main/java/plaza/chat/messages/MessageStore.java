@@ -62,6 +62,12 @@ public final class MessageStore {
      * when it does not exist yet. A private group refuses non-members.
      */
     public Group joinable(String groupId, String userId, boolean createPrivate) {
+        if (!createPrivate) {
+            Group open = joinOpen(groupId, userId);
+            if (open != null) {
+                return open;
+            }
+        }
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -85,6 +91,44 @@ public final class MessageStore {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Joining group failed", e);
+        }
+    }
+
+    /**
+     * The common join in one round trip: creates the group as an open one if it is missing, reads
+     * it and whether the user is a member. Null when a concurrent creation hid the row from this
+     * statement's snapshot (the caller falls back to the transactional path).
+     */
+    private Group joinOpen(String groupId, String userId) {
+        String sql = """
+                WITH ins AS (
+                    INSERT INTO chat_groups (group_id, is_private, created_by) VALUES (?, FALSE, ?)
+                    ON CONFLICT (group_id) DO NOTHING
+                    RETURNING group_id, last_seq, purged_seq, is_private, created_by, TRUE AS member
+                )
+                SELECT * FROM ins
+                UNION ALL
+                SELECT g.group_id, g.last_seq, g.purged_seq, g.is_private, g.created_by,
+                       EXISTS (SELECT 1 FROM chat_group_members m WHERE m.group_id = g.group_id AND m.user_id = ?)
+                FROM chat_groups g WHERE g.group_id = ? AND NOT EXISTS (SELECT 1 FROM ins)
+                """;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, groupId);
+            ps.setString(2, userId);
+            ps.setString(3, userId);
+            ps.setString(4, groupId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Group group = new Group(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getString(5));
+                if (group.isPrivate() && !rs.getBoolean(6)) {
+                    throw ChatException.forbidden("Group " + groupId + " is private; ask its creator for an invitation.");
+                }
+                return group;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Joining group failed", e);

@@ -33,7 +33,11 @@ public final class Presence {
     }
 
     public void joined(UUID connectionId, String groupId, String userId, String userName) {
-        connections.join(connectionId, groupId);
+        try {
+            connections.join(connectionId, groupId);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not record " + connectionId + " in " + groupId + ": " + e.getMessage());
+        }
         announce(groupId, "join", userId, userName);
     }
 

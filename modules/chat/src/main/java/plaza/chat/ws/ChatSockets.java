@@ -63,9 +63,8 @@ public final class ChatSockets {
         try {
             presence.connections().open(connection.id(), caller.id(), connection.userName());
         } catch (RuntimeException e) {
+            // The chat still works; only presence misses this connection until it joins a group.
             LOG.log(Level.WARNING, "Could not record connection " + connection.connectionId() + ": " + e.getMessage());
-            connection.close(1011, "database unavailable");
-            return connection;
         }
         if (closing) {
             connection.close(1001, "server shutting down");
