@@ -50,6 +50,7 @@ public final class ChatService implements PlazaService {
     private final NotificationListener listener;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
 
     private ChatService(Config root, Database db, TokenVerifier tokens) {
         if (db.vendor() != Database.Vendor.POSTGRESQL) {
@@ -158,8 +159,21 @@ public final class ChatService implements PlazaService {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            try {
+                closeDone.await(30, TimeUnit.SECONDS); // a concurrent close (another shutdown hook) finishes first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        try {
+            shutdown();
+        } finally {
+            closeDone.countDown();
+        }
+    }
+
+    private void shutdown() {
         sockets.shutdown();
         scheduler.shutdownNow();
         listener.close();

@@ -132,8 +132,13 @@ public final class ChatActions {
         if (already) {
             fanouts.unsubscribe(groupId, c); // resubscribed below, buffered while the replay runs
         }
-        long liveFrom = fanouts.subscribe(groupId, c, sinceSeq != null);
+        // Buffered until the joined frame (and any replay) is queued, so nothing overtakes them.
+        long liveFrom = fanouts.subscribe(groupId, c, true);
         c.groups().add(groupId);
+        if (c.finished()) {
+            fanouts.unsubscribe(groupId, c); // closed meanwhile: its cleanup may have missed this group
+            return;
+        }
         c.currentGroup(groupId);
         ObjectNode joined = Frames.of("joined", requestId);
         joined.put("groupId", groupId);
@@ -141,6 +146,7 @@ public final class ChatActions {
         joined.put("lastSeq", liveFrom);
         if (sinceSeq == null) {
             c.reply(Json.write(joined));
+            fanouts.activate(groupId, c, liveFrom);
         } else {
             replay(c, groupId, sinceSeq, liveFrom, joined);
         }
