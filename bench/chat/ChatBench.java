@@ -501,8 +501,11 @@ public final class ChatBench {
         String chat = System.getProperty("chatJar", "modules/chat/target/plaza-chat.jar");
         ProcessBuilder pb = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + SERVER_HEAP, "-XX:+UseParallelGC",
+                "-Xmx" + SERVER_HEAP, "-XX:+Use" + System.getProperty("serverGc", "G1") + "GC",
                 "-Dplaza.jwt.jwks-file=" + jwks,
+                System.getProperty("serverJfr", "false").equals("true")
+                        ? "-XX:StartFlightRecording=filename=" + work.resolve("server-" + i + ".jfr") + ",settings=profile"
+                        : "-Dplaza.bench=true",
                 "-Dplaza.access-log.enabled=false",
                 "-Dchat.replica-id=bench-" + i,
                 "-Ddb.pool.max-size=" + Integer.getInteger("pool", 10),

@@ -191,6 +191,37 @@ class ChatClusterTest {
     }
 
     @Test
+    void whenAReplicaDiesItsClientsRecoverEverythingOnAnother() throws Exception {
+        ChatTestServer three = ChatTestServer.start(config, tokens.verifier());
+        try (ChatClient a = on(one, "a")) {
+            join(a, "dying-g");
+            long lastSeen;
+            try (ChatClient b = on(three, "b")) {
+                join(b, "dying-g");
+                for (int i = 1; i <= 3; i++) {
+                    a.send(Map.of("action", "sendMessage", "message", "before " + i));
+                }
+                lastSeen = b.messages(3).getLast().path("seq").asLong();
+                three.server.stop(); // the replica goes away under its clients (no goodbye)
+                b.awaitClose();
+            } finally {
+                three.chat.close();
+            }
+            for (int i = 4; i <= 8; i++) {
+                a.send(Map.of("action", "sendMessage", "message", "after " + i));
+                a.next("ack");
+            }
+            try (ChatClient b = on(two, "b")) {
+                b.send(Map.of("action", "joinGroup", "groupId", "dying-g", "sinceSeq", lastSeen));
+                JsonNode joined = b.next("joined");
+                assertThat(joined.path("recovered").asBoolean(), is(true));
+                assertThat(seqs(b.messages(5)), is(range(4, 8)));
+                assertThat(b.drain("message", Duration.ofMillis(300)), empty());
+            }
+        }
+    }
+
+    @Test
     void sinceSeqOlderThanRetentionAnswersRecoveredFalse() throws Exception {
         try (ChatClient a = on(one, "a")) {
             join(a, "retention-g");

@@ -253,6 +253,10 @@ class ChatProtocolTest {
             assertThat(read.path("user").path("id").asText(), is("bob"));
             bob.send(Map.of("action", "markRead", "groupId", "read-g", "seq", 0)); // never moves back
             assertThat(bob.next("ack").path("seq").asLong(), is(1L));
+            bob.send(Map.of("action", "markRead", "groupId", "read-g", "seq", Long.MAX_VALUE)); // nor past the last message
+            assertThat(bob.next("ack").path("seq").asLong(), is(1L));
+            bob.send(Map.of("action", "markRead", "groupId", "no-such-read-g", "seq", 1));
+            assertThat(bob.next("error").path("code").asText(), is("not-found"));
             JsonNode group = getJson("/chat/groups/read-g", tokens.token("alice"), 200);
             assertThat(group.path("reads").path("bob").asLong(), is(1L));
         }

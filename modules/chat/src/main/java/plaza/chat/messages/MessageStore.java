@@ -398,20 +398,23 @@ public final class MessageStore {
         }
     }
 
-    /** Moves the user's read marker forward (never back); returns the stored marker. */
+    /** Moves the user's read marker forward (never back, never past the group's last seq); returns the stored marker. */
     public long markRead(String groupId, String userId, long seq) {
         String sql = """
-                INSERT INTO chat_reads (group_id, user_id, last_read_seq) VALUES (?, ?, ?)
+                INSERT INTO chat_reads (group_id, user_id, last_read_seq)
+                SELECT group_id, ?, LEAST(?, last_seq) FROM chat_groups WHERE group_id = ?
                 ON CONFLICT (group_id, user_id) DO UPDATE
                    SET last_read_seq = GREATEST(chat_reads.last_read_seq, EXCLUDED.last_read_seq), updated_at = now()
                 RETURNING last_read_seq
                 """;
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, groupId);
-            ps.setString(2, userId);
-            ps.setLong(3, seq);
+            ps.setString(1, userId);
+            ps.setLong(2, seq);
+            ps.setString(3, groupId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
+                if (!rs.next()) {
+                    throw ChatException.notFound("No group " + groupId + ".");
+                }
                 return rs.getLong(1);
             }
         } catch (SQLException e) {

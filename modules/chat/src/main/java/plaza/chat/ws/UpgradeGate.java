@@ -30,7 +30,7 @@ public final class UpgradeGate {
     private final CorsPolicy origins;
     private final TokenVerifier tokens;
 
-    /** An admitted upgrade: the caller, and whether the token came as a subprotocol (to echo it). */
+    /** An admitted upgrade: the caller, and whether the client offered the {@code bearer} subprotocol (to echo it). */
     public record Admission(Caller caller, boolean subprotocol) {
     }
 
@@ -46,20 +46,22 @@ public final class UpgradeGate {
             throw ProblemException.forbidden("WebSocket connections from origin " + shorten(origin.get())
                                              + " are not allowed (cors.allowed-origins).");
         }
+        List<String> protocols = protocols(headers);
+        int bearer = protocols.indexOf(BEARER_PROTOCOL);
+        // A browser that offered "bearer" needs it echoed, wherever its token came from.
+        boolean echo = bearer >= 0;
         Optional<String> authorization = headers.first(HeaderNames.AUTHORIZATION);
         if (authorization.isPresent()) {
             String value = authorization.get();
             if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw ProblemException.unauthorized("The Authorization header must be 'Bearer <access token>'.");
             }
-            return new Admission(tokens.verify(value.substring(7).trim()), false);
+            return new Admission(tokens.verify(value.substring(7).trim()), echo);
         }
         Optional<String> queryToken = query.first("token").asOptional().filter(s -> !s.isBlank());
         if (queryToken.isPresent()) {
-            return new Admission(tokens.verify(queryToken.get().trim()), false);
+            return new Admission(tokens.verify(queryToken.get().trim()), echo);
         }
-        List<String> protocols = protocols(headers);
-        int bearer = protocols.indexOf(BEARER_PROTOCOL);
         if (bearer >= 0 && bearer + 1 < protocols.size()) {
             return new Admission(tokens.verify(protocols.get(bearer + 1)), true);
         }
