@@ -103,11 +103,6 @@ public final class ChatActions {
         }
     }
 
-    /** Drops the connection's rate-limit bucket. */
-    void forget(ChatConnection c) {
-        // buckets of closed connections refill and are evicted by the limiter itself
-    }
-
     private void join(ChatConnection c, JsonNode node, JsonNode requestId) {
         String groupId = groupId(node, null);
         Long sinceSeq = longField(node, "sinceSeq");

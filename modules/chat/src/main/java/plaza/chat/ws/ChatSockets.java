@@ -97,7 +97,6 @@ public final class ChatSockets {
         for (String groupId : List.copyOf(connection.groups())) {
             fanouts.unsubscribe(groupId, connection);
         }
-        actions.forget(connection);
         if (closing) {
             return; // the service removes all of this replica's rows at once
         }
