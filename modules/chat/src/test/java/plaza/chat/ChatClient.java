@@ -28,6 +28,7 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    private final java.util.ArrayDeque<JsonNode> backlog = new java.util.ArrayDeque<>();
     private WebSocket ws;
 
     static ChatClient connect(URI uri, String token) {
@@ -57,22 +58,38 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
         send(Json.write(action));
     }
 
-    /** The next frame of {@code type}; frames of other types before it are dropped. */
+    /**
+     * The next frame of {@code type}. Frames of other types that come first are kept, in order,
+     * for later calls (an {@code ack} and the sender's own {@code message} may come in either order).
+     */
     JsonNode next(String type) {
         return next(f -> type.equals(f.path("type").asText()), WAIT);
     }
 
     JsonNode next(Predicate<JsonNode> wanted, Duration wait) {
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            JsonNode f = it.next();
+            if (wanted.test(f)) {
+                it.remove();
+                return f;
+            }
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("No matching frame within " + wait);
+                throw new AssertionError("No matching frame within " + wait + "; skipped: " + backlog);
             }
             try {
                 JsonNode f = frames.poll(left, TimeUnit.NANOSECONDS);
-                if (f != null && wanted.test(f)) {
-                    return f;
+                if (f != null) {
+                    if (wanted.test(f)) {
+                        return f;
+                    }
+                    backlog.add(f);
+                    if (backlog.size() > 10_000) {
+                        backlog.removeFirst();
+                    }
                 }
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
@@ -92,6 +109,13 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
     /** Frames of {@code type} arriving within {@code wait} (to show that nothing comes). */
     List<JsonNode> drain(String type, Duration wait) {
         List<JsonNode> result = new ArrayList<>();
+        for (var it = backlog.iterator(); it.hasNext(); ) {
+            JsonNode f = it.next();
+            if (type.equals(f.path("type").asText())) {
+                it.remove();
+                result.add(f);
+            }
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             try {
