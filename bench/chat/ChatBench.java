@@ -501,7 +501,7 @@ public final class ChatBench {
         String chat = System.getProperty("chatJar", "modules/chat/target/plaza-chat.jar");
         ProcessBuilder pb = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + SERVER_HEAP, "-XX:+Use" + System.getProperty("serverGc", "G1") + "GC",
+                "-Xmx" + SERVER_HEAP, "-XX:+Use" + System.getProperty("serverGc", "Z") + "GC",
                 "-Dplaza.jwt.jwks-file=" + jwks,
                 System.getProperty("serverJfr", "false").equals("true")
                         ? "-XX:StartFlightRecording=filename=" + work.resolve("server-" + i + ".jfr") + ",settings=profile"
