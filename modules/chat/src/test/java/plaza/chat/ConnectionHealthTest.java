@@ -93,6 +93,23 @@ class ConnectionHealthTest {
     }
 
     @Test
+    void aSocketThatDropsWithoutACloseFrameLeavesPresenceWithinSeconds() throws Exception {
+        int before = slow.chat.openConnections();
+        try (ChatClient watcher = ChatClient.connect(slow.ws(), tokens.token("watcher"))) {
+            watcher.send(Map.of("action", "joinGroup", "groupId", "drop-g"));
+            watcher.next("joined");
+            RawWebSocket dropped = RawWebSocket.upgrade(slow.port(), tokens.token("dropper"));
+            dropped.sendText("{\"action\":\"joinGroup\",\"groupId\":\"drop-g\"}");
+            watcher.next(f -> "presence".equals(f.path("type").asText()) && f.path("count").asInt() == 2, ChatClient.WAIT);
+            dropped.close(); // TCP close, no WebSocket close frame (a killed client)
+            JsonNode left = watcher.next(f -> "presence".equals(f.path("type").asText())
+                                              && "leave".equals(f.path("event").asText()), Duration.ofSeconds(10));
+            assertThat(left.path("user").path("id").asText(), is("dropper"));
+            waitFor(() -> slow.chat.openConnections() == before + 1, "the dropped connection to be cleaned up");
+        }
+    }
+
+    @Test
     void shutdownClosesEverySocketWith1001AndRefusesNewOnes() {
         Config own = ChatTestServer.config(Map.of());
         ChatTestServer server = ChatTestServer.start(own, tokens.verifier());

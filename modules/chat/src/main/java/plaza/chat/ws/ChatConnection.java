@@ -221,6 +221,15 @@ public final class ChatConnection implements Subscriber {
         Thread.ofVirtual().name("chat-cleanup-" + idText).start(() -> sockets.finished(this));
     }
 
+    /**
+     * Whether Helidon's reader thread still runs. On 4.1.2 a socket that just drops (no close
+     * frame) ends the reader without onClose or onError; the sweep notices it here.
+     */
+    boolean readerAlive() {
+        Thread r = reader;
+        return r == null || r.isAlive();
+    }
+
     /** Marks the connection finished once; true for the caller that did. */
     boolean finish() {
         if (!finished.compareAndSet(false, true)) {

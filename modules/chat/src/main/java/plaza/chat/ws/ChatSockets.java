@@ -108,8 +108,9 @@ public final class ChatSockets {
     }
 
     /**
-     * Runs every second: pings connections due for one, cuts connections silent for two ping
-     * intervals, stuck in one write longer than the write timeout, or closing for too long.
+     * Runs every second: cleans up connections whose socket dropped, pings connections due for
+     * one, cuts connections silent for two ping intervals, stuck in one write longer than the
+     * write timeout, or closing for too long.
      */
     public void sweep() {
         long now = System.nanoTime();
@@ -118,7 +119,10 @@ public final class ChatSockets {
         for (ChatConnection c : connections.values()) {
             try {
                 long started = c.writeStarted();
-                if (c.closing()) {
+                if (!c.readerAlive()) {
+                    // the socket dropped without a close frame: Helidon told nobody
+                    Thread.ofVirtual().name("chat-cleanup-" + c.connectionId()).start(() -> finished(c));
+                } else if (c.closing()) {
                     long requested = c.closeRequested();
                     if (!c.finished() && requested != 0 && now - requested > closeNanos) {
                         c.terminate();
