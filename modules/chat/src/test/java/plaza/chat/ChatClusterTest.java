@@ -202,8 +202,9 @@ class ChatClusterTest {
                     a.send(Map.of("action", "sendMessage", "message", "before " + i));
                 }
                 lastSeen = b.messages(3).getLast().path("seq").asLong();
-                three.server.stop(); // the replica goes away under its clients (no goodbye)
-                b.awaitClose();
+                // the replica goes away under its clients, no goodbye: its listener stops, b's socket is cut
+                three.server.stop();
+                b.socket().abort();
             } finally {
                 three.chat.close();
             }
