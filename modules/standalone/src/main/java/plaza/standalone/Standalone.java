@@ -54,6 +54,7 @@ public final class Standalone implements AutoCloseable {
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
         services.add(plaza.assistant.AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
+        services.add(plaza.chat.ChatService.create(config, databases.open(Database.Vendor.POSTGRESQL, "chat"), tokens));
     }
 
     /** A verifier for {@code plaza.jwt.*}, or one that refuses every token when nothing is configured. */

@@ -1,0 +1,101 @@
+package plaza.chat.ws;
+
+import java.util.Optional;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.WritableHeaders;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import plaza.platform.http.ProblemException;
+
+/**
+ * The listener of one {@code /chat/ws} connection (one instance per connection): authenticates the
+ * upgrade, then hands frames to {@link ChatActions}. Pings are answered here (Helidon 4.1.2 does
+ * not pong by itself).
+ */
+final class ChatEndpoint implements WsListener {
+
+    private final ChatSockets sockets;
+    private UpgradeGate.Admission admission;
+    private ChatConnection connection;
+
+    ChatEndpoint(ChatSockets sockets) {
+        this.sockets = sockets;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (sockets.closing()) {
+            throw new WsUpgradeException("Shutting down");
+        }
+        try {
+            admission = sockets.gate().admit(headers, prologue.query());
+        } catch (ProblemException e) {
+            // Helidon 4.1.2 then routes the request over HTTP, where UpgradeRefusal answers 401/403.
+            throw new WsUpgradeException(e.getMessage());
+        }
+        if (admission.subprotocol()) {
+            WritableHeaders<?> answer = WritableHeaders.create();
+            answer.set(HeaderValues.create(UpgradeGate.PROTOCOL, UpgradeGate.BEARER_PROTOCOL));
+            return Optional.of(answer);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        connection = sockets.open(session, admission.caller());
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (connection != null) {
+            sockets.onText(connection, text, last);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (connection != null) {
+            connection.received();
+            if (last) {
+                connection.reply(Frames.error("bad-request", "Binary frames are not supported; send JSON text.", null));
+            }
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.received();
+            byte[] data = new byte[buffer.available()];
+            buffer.read(data);
+            connection.pong(data);
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.received();
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            sockets.finished(connection);
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (connection != null) {
+            sockets.finished(connection);
+        }
+    }
+}

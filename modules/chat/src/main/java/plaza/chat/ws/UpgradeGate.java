@@ -1,0 +1,92 @@
+package plaza.chat.ws;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import plaza.platform.http.CorsPolicy;
+import plaza.platform.http.ProblemException;
+import plaza.platform.security.Caller;
+import plaza.platform.security.TokenVerifier;
+
+/**
+ * Who may open {@code /chat/ws}: an allowed {@code Origin} (or none, as from wscat) and a valid
+ * access token from {@code Authorization: Bearer …}, {@code ?token=…} or {@code
+ * Sec-WebSocket-Protocol: bearer, <token>} (browsers cannot set headers on a WebSocket). The
+ * WebSocket upgrade and the HTTP route behind it (which answers the 401/403 that Helidon 4.1.2
+ * cannot send from a rejected upgrade) ask the same gate.
+ */
+public final class UpgradeGate {
+
+    /** The subprotocol a browser offers next to its token; the server answers with it. */
+    public static final String BEARER_PROTOCOL = "bearer";
+    public static final HeaderName PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
+
+    private final CorsPolicy origins;
+    private final TokenVerifier tokens;
+
+    /** An admitted upgrade: the caller, and whether the client offered the {@code bearer} subprotocol (to echo it). */
+    public record Admission(Caller caller, boolean subprotocol) {
+    }
+
+    public UpgradeGate(CorsPolicy origins, TokenVerifier tokens) {
+        this.origins = origins;
+        this.tokens = tokens;
+    }
+
+    /** Admits or throws a 403 (origin) / 401 (token) problem. */
+    public Admission admit(Headers headers, UriQuery query) {
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
+        if (origin.isPresent() && !origins.allowsOrigin(origin.get())) {
+            throw ProblemException.forbidden("WebSocket connections from origin " + shorten(origin.get())
+                                             + " are not allowed (cors.allowed-origins).");
+        }
+        List<String> protocols = protocols(headers);
+        int bearer = protocols.indexOf(BEARER_PROTOCOL);
+        // A browser that offered "bearer" needs it echoed, wherever its token came from.
+        boolean echo = bearer >= 0;
+        Optional<String> authorization = headers.first(HeaderNames.AUTHORIZATION);
+        if (authorization.isPresent()) {
+            String value = authorization.get();
+            if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw ProblemException.unauthorized("The Authorization header must be 'Bearer <access token>'.");
+            }
+            return new Admission(tokens.verify(value.substring(7).trim()), echo);
+        }
+        Optional<String> queryToken = query.first("token").asOptional().filter(s -> !s.isBlank());
+        if (queryToken.isPresent()) {
+            return new Admission(tokens.verify(queryToken.get().trim()), echo);
+        }
+        if (bearer >= 0 && bearer + 1 < protocols.size()) {
+            return new Admission(tokens.verify(protocols.get(bearer + 1)), true);
+        }
+        throw ProblemException.unauthorized("Sign in: send 'Authorization: Bearer <access token>', ?token=<access token>, "
+                                            + "or the subprotocols 'bearer, <access token>'.");
+    }
+
+    private static List<String> protocols(Headers headers) {
+        List<String> result = new ArrayList<>();
+        if (!headers.contains(PROTOCOL)) {
+            return result;
+        }
+        Header header = headers.get(PROTOCOL);
+        for (String value : header.allValues()) {
+            for (String part : value.split(",")) {
+                String p = part.trim();
+                if (!p.isEmpty()) {
+                    result.add(p);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+    }
+}
