@@ -139,7 +139,15 @@ public final class AuthFixture {
     }
 
     public static Reply send(Http1Client client, io.helidon.http.Method method, String path, String json, String bearer) {
-        var request = client.method(method).uri(path);
+        int q = path.indexOf('?');
+        var request = client.method(method).path(q < 0 ? path : path.substring(0, q));
+        if (q >= 0) {
+            for (String pair : path.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                request.queryParam(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                                   eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
         if (json != null) {
             request.header(HeaderNames.CONTENT_TYPE, "application/json");
         }
