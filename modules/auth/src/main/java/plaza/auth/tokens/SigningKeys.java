@@ -38,9 +38,9 @@ import com.nimbusds.jose.proc.SecurityContext;
 import io.helidon.config.Config;
 
 /**
- * auth's ES256 key set. Keys come from, in this order: the {@code *.pem} files of {@code auth.key-directory}
- * (sorted by file name), {@code auth.signing-key-file} ({@code AUTH_SIGNING_KEY_FILE}) and
- * {@code auth.signing-key} ({@code AUTH_SIGNING_KEY}, PEM text). Each source may hold several PKCS#8 EC P-256
+ * auth's ES256 key set. Keys come from, in this order: {@code auth.signing-key-file}
+ * ({@code AUTH_SIGNING_KEY_FILE}), {@code auth.signing-key} ({@code AUTH_SIGNING_KEY}, PEM text) and the
+ * {@code *.pem} files of {@code auth.key-directory} ({@code AUTH_KEY_DIRECTORY}, sorted by file name). Each source may hold several PKCS#8 EC P-256
  * keys ({@code -----BEGIN PRIVATE KEY-----}); the LAST key found signs, every key is published in the JWKS
  * (so tokens of an older key verify until they expire). The {@code kid} is the key's RFC 7638 thumbprint,
  * the same on every replica. When no key is configured and a key directory is set, a key is generated there
@@ -152,12 +152,24 @@ public final class SigningKeys {
 
     private void maybeReload() {
         if (directory != null && System.nanoTime() - loadedAt > reloadNanos) {
-            reload();
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                // A half-written or broken file must not take signing down: keep what was loaded.
+                LOG.log(Level.WARNING, "Cannot reload signing keys, keeping the current ones: " + e.getMessage());
+                loadedAt = System.nanoTime();
+            }
         }
     }
 
     private synchronized void reload() {
         List<ECKey> found = new ArrayList<>();
+        if (fileKeys != null) {
+            found.addAll(parse(fileKeys, "auth.signing-key-file"));
+        }
+        if (inlineKeys != null) {
+            found.addAll(parse(inlineKeys, "auth.signing-key"));
+        }
         if (directory != null && Files.isDirectory(directory)) {
             try (Stream<Path> files = Files.list(directory)) {
                 for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
@@ -171,12 +183,6 @@ public final class SigningKeys {
                 }
                 throw new IllegalStateException("Cannot read auth.key-directory " + directory + ": " + e.getMessage(), e);
             }
-        }
-        if (fileKeys != null) {
-            found.addAll(parse(fileKeys, "auth.signing-key-file"));
-        }
-        if (inlineKeys != null) {
-            found.addAll(parse(inlineKeys, "auth.signing-key"));
         }
         // One key listed twice (same thumbprint) counts once, at its last position.
         List<ECKey> unique = new ArrayList<>();
