@@ -30,6 +30,9 @@ public final class DevMailbox implements AutoCloseable {
     private static final Pattern LINK = Pattern.compile("https?://\\S+");
     private static final Pattern TOKEN = Pattern.compile("^\\s*([A-Za-z0-9_-]{43})\\s*$", Pattern.MULTILINE);
 
+    /** GreenMail logs every new mailbox's address at INFO; kept quiet (and referenced, so the level sticks). */
+    private static final java.util.logging.Logger GREENMAIL_LOG = java.util.logging.Logger.getLogger("com.icegreen");
+
     private final GreenMail greenMail;
     private final int port;
     private final int keep;
@@ -42,6 +45,7 @@ public final class DevMailbox implements AutoCloseable {
 
     /** Starts the SMTP server on 127.0.0.1 ({@code port} 0: any free port). */
     public static DevMailbox start(int port, int keep) {
+        GREENMAIL_LOG.setLevel(java.util.logging.Level.WARNING);
         int chosen = port > 0 ? port : freePort();
         GreenMail greenMail = new GreenMail(new ServerSetup(chosen, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
