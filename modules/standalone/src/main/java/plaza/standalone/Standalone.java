@@ -2,9 +2,14 @@ package plaza.standalone;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.helidon.config.Config;
+import plaza.auth.AuthService;
+import plaza.platform.config.PlazaConfig;
+import plaza.platform.db.Database;
 import io.helidon.webserver.WebServer;
 import plaza.platform.PlazaServer;
 import plaza.platform.PlazaService;
@@ -33,7 +38,7 @@ public final class Standalone implements AutoCloseable {
         Databases databases = new Databases(config, dataDirectory);
         List<PlazaService> services = new ArrayList<>();
         try {
-            services(config, databases, services);
+            services(config, dataDirectory, databases, services);
             WebServer server = PlazaServer.start(config, services);
             return new Standalone(databases, services, server);
         } catch (RuntimeException e) {
@@ -43,10 +48,27 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    /** Every service, one line each. */
-    private static void services(Config config, Databases databases, List<PlazaService> services) {
-        // Replaced by auth's in-process key set once auth is mounted; until then plaza.jwt.* if configured.
-        TokenVerifier tokens = externalTokenVerifier(config);
+    /** Every service, one line each; auth first, since every other service verifies its tokens. */
+    private static void services(Config config, Path dataDirectory, Databases databases, List<PlazaService> services) {
+        AuthService auth = AuthService.create(authDefaults(config, dataDirectory), databases.open(Database.Vendor.MARIADB, "auth"));
+        services.add(auth);
+        TokenVerifier tokens = auth.tokenVerifier();
+    }
+
+    /**
+     * Standalone's auth: its signing key generated on first start and kept in {@code <data-dir>/auth-keys}, and,
+     * unless {@code auth.smtp.host} is set, the in-process dev mailbox ({@code GET /auth/dev/outbox}).
+     */
+    static Config authDefaults(Config config, Path dataDirectory) {
+        Map<String, String> defaults = new HashMap<>();
+        if (!config.get("auth.key-directory").exists() && !config.get("auth.signing-key").exists()
+            && !config.get("auth.signing-key-file").exists()) {
+            defaults.put("auth.key-directory", dataDirectory.resolve("auth-keys").toString());
+        }
+        if (!config.get("auth.dev-mail.enabled").exists()) {
+            defaults.put("auth.dev-mail.enabled", "true");
+        }
+        return defaults.isEmpty() ? config : PlazaConfig.override(config, defaults);
     }
 
     /** A verifier for {@code plaza.jwt.*}, or one that refuses every token when nothing is configured. */
