@@ -128,6 +128,8 @@ class TokenVerificationTest {
 
     @Test
     void tamperedPayloadIsRefused() {
+        // The genuine token is verified (and remembered by the verifier's cache) first: a tampered copy must still fail.
+        assertThat(get(client, "/users/me", session.path("access_token").asText()).status(), is(Status.OK_200));
         String[] parts = session.path("access_token").asText().split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]));
         String admin = payload.replace("[\"user\"]", "[\"user\",\"admin\"]");

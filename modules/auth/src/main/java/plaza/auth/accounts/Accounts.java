@@ -74,7 +74,7 @@ public final class Accounts {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        if (jdbc.transaction(c -> users.emailTaken(c, email))) {
+        if (jdbc.read(c -> users.emailTaken(c, email))) {
             throw emailTaken();
         }
         Instant now = Jdbc.now();
@@ -187,7 +187,7 @@ public final class Accounts {
 
     /** The caller's account; 401 when it was deleted or disabled since the token was issued. */
     public User current(String userId) {
-        return jdbc.transaction(c -> users.findById(c, userId))
+        return jdbc.read(c -> users.findById(c, userId))
                 .filter(u -> !u.disabled())
                 .orElseThrow(() -> ProblemException.unauthorized("This account no longer exists or has been disabled."));
     }
@@ -259,7 +259,7 @@ public final class Accounts {
     }
 
     public User get(String id) {
-        return jdbc.transaction(c -> users.findById(c, id))
+        return jdbc.read(c -> users.findById(c, id))
                 .orElseThrow(() -> ProblemException.notFound("No account with id " + shorten(id) + "."));
     }
 

@@ -122,17 +122,35 @@ public final class Users {
     }
 
     private Optional<User> findOne(Connection c, String sql, String param) throws SQLException {
+        boolean lock = sql.endsWith("FOR UPDATE");
+        if (!lock) {
+            // One round trip: the row and its roles together.
+            String joined = sql.replace("SELECT " + COLUMNS + " FROM users WHERE",
+                                        "SELECT " + COLUMNS + ", (SELECT GROUP_CONCAT(role SEPARATOR ',') FROM user_roles r "
+                                        + "WHERE r.user_id = users.user_id) AS roles FROM users WHERE");
+            try (PreparedStatement ps = Jdbc.prepare(c, joined, param); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String roles = rs.getString("roles");
+                return Optional.of(row(rs, roles == null || roles.isEmpty() ? Set.of() : Set.of(roles.split(","))));
+            }
+        }
         User row;
         try (PreparedStatement ps = Jdbc.prepare(c, sql, param); ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            row = new User(rs.getString("user_id"), rs.getString("email"), rs.getString("name"), rs.getString("password_hash"),
-                           rs.getBoolean("email_verified"), rs.getBoolean("disabled"), Set.of(),
-                           Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "last_login"));
+            row = row(rs, Set.of());
         }
         return Optional.of(new User(row.id(), row.email(), row.name(), row.passwordHash(), row.emailVerified(), row.disabled(),
                                     roles(c, row.id()), row.createdAt(), row.updatedAt(), row.lastLogin()));
+    }
+
+    private static User row(ResultSet rs, Set<String> roles) throws SQLException {
+        return new User(rs.getString("user_id"), rs.getString("email"), rs.getString("name"), rs.getString("password_hash"),
+                        rs.getBoolean("email_verified"), rs.getBoolean("disabled"), roles,
+                        Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "last_login"));
     }
 
     private Set<String> roles(Connection c, String id) throws SQLException {

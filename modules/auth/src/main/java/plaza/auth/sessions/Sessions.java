@@ -55,14 +55,14 @@ public final class Sessions {
     public TokenResponse login(String rawEmail, String password) {
         String email = Emails.normalize(rawEmail);
         Instant start = Jdbc.now();
-        Optional<Duration> locked = jdbc.transaction(c -> lockout.lockedFor(c, email, start));
+        Optional<Duration> locked = jdbc.read(c -> lockout.lockedFor(c, email, start));
         if (locked.isPresent()) {
             metrics.login("locked");
             throw ProblemException.tooManyRequests("Too many failed sign-ins for this account; try again in "
                                                    + seconds(locked.get()) + " s.", locked.get());
         }
         Optional<User> found = email.length() > Emails.MAX_LENGTH ? Optional.empty()
-                : jdbc.transaction(c -> users.findByEmail(c, email));
+                : jdbc.read(c -> users.findByEmail(c, email));
         boolean ok;
         if (found.isEmpty()) {
             hasher.verifyDummy(password);

@@ -48,6 +48,15 @@ public final class Jdbc {
         }
     }
 
+    /** Runs read-only {@code work} on an auto-commit connection (one round trip per statement, no BEGIN/COMMIT). */
+    public <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("auth database: " + e.getMessage(), e);
+        }
+    }
+
     /** Binds parameters in order: String, Instant, Boolean, Integer, Long, or null. */
     public static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
