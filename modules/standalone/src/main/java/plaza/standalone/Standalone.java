@@ -56,14 +56,18 @@ public final class Standalone implements AutoCloseable {
     }
 
     /**
-     * Standalone's auth: its signing key generated on first start and kept in {@code <data-dir>/auth-keys}, and,
-     * unless {@code auth.smtp.host} is set, the in-process dev mailbox ({@code GET /auth/dev/outbox}).
+     * Standalone's auth: its signing key generated on first start and kept in {@code <data-dir>/auth-keys}, mail
+     * links to {@code http://localhost:<port>}, and, unless {@code auth.smtp.host} is set, the in-process dev
+     * mailbox ({@code GET /auth/dev/outbox}).
      */
     static Config authDefaults(Config config, Path dataDirectory) {
         Map<String, String> defaults = new HashMap<>();
         if (!config.get("auth.key-directory").exists() && !config.get("auth.signing-key").exists()
             && !config.get("auth.signing-key-file").exists()) {
             defaults.put("auth.key-directory", dataDirectory.resolve("auth-keys").toString());
+        }
+        if (!config.get("auth.public-url").exists()) {
+            defaults.put("auth.public-url", "http://localhost:" + config.get("server.port").asInt().orElse(8080));
         }
         if (!config.get("auth.dev-mail.enabled").exists()) {
             defaults.put("auth.dev-mail.enabled", "true");

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** An account as clients see it: seed 001's user fields (no password hash) plus verification, roles and status. */
+@JsonPropertyOrder({"user_id", "email", "name", "email_verified", "roles", "disabled", "created_at", "updated_at", "last_login"})
 public record UserView(@JsonProperty("user_id") String userId,
                        String email,
                        String name,
