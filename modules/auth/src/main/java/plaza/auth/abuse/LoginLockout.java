@@ -43,21 +43,27 @@ public final class LoginLockout {
                                 lockout.get("max-delay").as(Duration.class).orElse(Duration.ofMinutes(15)));
     }
 
-    /** How long the account stays locked, if it is locked now. */
-    public Optional<Duration> lockedFor(Connection c, String normalizedEmail, Instant now) throws SQLException {
+    /** An account's failure record: whether there is one, and how long it stays locked (if it is locked now). */
+    public record State(boolean recorded, Optional<Duration> lockedFor) {
+    }
+
+    public State state(Connection c, String normalizedEmail, Instant now) throws SQLException {
         if (!enabled) {
-            return Optional.empty();
+            return new State(false, Optional.empty());
         }
         try (PreparedStatement ps = Jdbc.prepare(c, "SELECT locked_until FROM login_failures WHERE email_hash = ?", key(normalizedEmail));
              ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                Instant until = Jdbc.instant(rs, "locked_until");
-                if (until != null && until.isAfter(now)) {
-                    return Optional.of(Duration.between(now, until));
-                }
+            if (!rs.next()) {
+                return new State(false, Optional.empty());
             }
-            return Optional.empty();
+            Instant until = Jdbc.instant(rs, "locked_until");
+            return new State(true, until != null && until.isAfter(now) ? Optional.of(Duration.between(now, until)) : Optional.empty());
         }
+    }
+
+    /** How long the account stays locked, if it is locked now. */
+    public Optional<Duration> lockedFor(Connection c, String normalizedEmail, Instant now) throws SQLException {
+        return state(c, normalizedEmail, now).lockedFor();
     }
 
     /** Counts a failure; returns the lock it started, if this failure locked the account. */

@@ -55,14 +55,18 @@ public final class Sessions {
     public TokenResponse login(String rawEmail, String password) {
         String email = Emails.normalize(rawEmail);
         Instant start = Jdbc.now();
-        Optional<Duration> locked = jdbc.read(c -> lockout.lockedFor(c, email, start));
+        Before before = jdbc.read(c -> {
+            LoginLockout.State lock = lockout.state(c, email, start);
+            boolean lookUp = lock.lockedFor().isEmpty() && email.length() <= Emails.MAX_LENGTH;
+            return new Before(lock, lookUp ? users.findByEmail(c, email) : Optional.empty());
+        });
+        Optional<Duration> locked = before.lock().lockedFor();
         if (locked.isPresent()) {
             metrics.login("locked");
             throw ProblemException.tooManyRequests("Too many failed sign-ins for this account; try again in "
                                                    + seconds(locked.get()) + " s.", locked.get());
         }
-        Optional<User> found = email.length() > Emails.MAX_LENGTH ? Optional.empty()
-                : jdbc.read(c -> users.findByEmail(c, email));
+        Optional<User> found = before.user();
         boolean ok;
         if (found.isEmpty()) {
             hasher.verifyDummy(password);
@@ -83,8 +87,11 @@ public final class Sessions {
         String rehash = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
         String family = UUID.randomUUID().toString();
         Instant now = Jdbc.now();
-        String refresh = jdbc.transaction(c -> {
-            lockout.clear(c, email);
+        // Independent writes (a last_login without its token would be harmless): no transaction round trips.
+        String refresh = jdbc.autoCommit(c -> {
+            if (before.lock().recorded()) {
+                lockout.clear(c, email);
+            }
             users.recordLogin(c, user.id(), now);
             if (rehash != null) {
                 users.replacePasswordHash(c, user.id(), user.passwordHash(), rehash);
@@ -95,6 +102,10 @@ public final class Sessions {
         User signedIn = new User(user.id(), user.email(), user.name(), null, user.emailVerified(), user.disabled(), user.roles(),
                                  user.createdAt(), user.updatedAt(), now);
         return respond(signedIn, family, refresh);
+    }
+
+    /** What login reads before hashing, in one connection. */
+    private record Before(LoginLockout.State lock, Optional<User> user) {
     }
 
     /** Outcome of presenting a refresh token, decided inside the transaction and acted on after it. */
