@@ -17,6 +17,7 @@ import plaza.auth.abuse.AbuseLimits;
 import plaza.auth.abuse.LoginLockout;
 import plaza.auth.accounts.Accounts;
 import plaza.auth.accounts.MailTokens;
+import plaza.auth.accounts.UserCache;
 import plaza.auth.accounts.Users;
 import plaza.auth.api.AuthResource;
 import plaza.auth.api.UsersResource;
@@ -99,8 +100,11 @@ public final class AuthService implements PlazaService {
         MailTokens resets = MailTokens.passwordResets(auth.get("password-reset-ttl").as(Duration.class).orElse(Duration.ofHours(1)));
         MailTokens verifications = MailTokens.emailVerifications(auth.get("verification-ttl").as(Duration.class).orElse(Duration.ofDays(1)));
 
-        Accounts accounts = new Accounts(jdbc, users, hasher, policy, resets, verifications, refreshTokens, lockout, mails, limits, metrics);
-        Sessions sessions = new Sessions(jdbc, users, hasher, lockout, refreshTokens, accessTokens, metrics, auth);
+        UserCache cache = new UserCache(auth.get("user-cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                                        auth.get("user-cache-max-entries").asInt().orElse(10_000));
+        Accounts accounts = new Accounts(jdbc, users, hasher, policy, resets, verifications, refreshTokens, lockout, mails, limits,
+                                         metrics, cache);
+        Sessions sessions = new Sessions(jdbc, users, hasher, lockout, refreshTokens, accessTokens, metrics, auth, cache);
 
         var adminEmail = auth.get("admin.email").asString().asOptional().filter(s -> !s.isBlank());
         if (adminEmail.isPresent()) {

@@ -20,6 +20,7 @@ final class EnvironmentAliases {
             "auth.signing-key-file", "auth.signing-key", "auth.key-directory", "auth.key-reload-interval",
             "auth.public-url", "auth.access-token-ttl", "auth.refresh-token-ttl", "auth.refresh-reuse-grace",
             "auth.password-reset-ttl", "auth.verification-ttl", "auth.trust-forwarded", "auth.housekeeping-interval",
+            "auth.user-cache-ttl", "auth.user-cache-max-entries",
             "auth.smtp.starttls-required", "auth.mail.reset-url", "auth.mail.verify-url", "auth.mail.product-name",
             "auth.dev-mail.enabled", "auth.dev-mail.port", "auth.dev-mail.keep",
             "auth.password.min-length", "auth.password.max-length", "auth.password.refuse-common",

@@ -41,10 +41,12 @@ public final class Accounts {
     private final AccountMails mails;
     private final AbuseLimits limits;
     private final AuthMetrics metrics;
+    private final UserCache cache;
 
     public Accounts(Jdbc jdbc, Users users, PasswordHasher hasher, PasswordPolicy policy, MailTokens resets,
                     MailTokens verifications, RefreshTokens refreshTokens, LoginLockout lockout, AccountMails mails,
-                    AbuseLimits limits, AuthMetrics metrics) {
+                    AbuseLimits limits, AuthMetrics metrics, UserCache cache) {
+        this.cache = cache;
         this.jdbc = jdbc;
         this.users = users;
         this.hasher = hasher;
@@ -118,7 +120,7 @@ public final class Accounts {
     public void verifyEmail(String token) {
         requireToken(token);
         Instant now = Jdbc.now();
-        jdbc.transaction(c -> {
+        String verified = jdbc.transaction(c -> {
             MailTokens.Stored stored = usable(verifications.lock(c, token), now, "verification");
             Optional<User> user = users.lockById(c, stored.userId());
             if (user.isEmpty() || !user.get().email().equals(stored.email())) {
@@ -126,8 +128,9 @@ public final class Accounts {
             }
             verifications.useAll(c, stored.userId(), now);
             users.markVerified(c, stored.userId(), now);
-            return null;
+            return stored.userId();
         });
+        cache.invalidate(verified);
     }
 
     // ---- password reset ----
@@ -161,7 +164,7 @@ public final class Accounts {
         // Fail fast on a bad token before spending a hash on it; re-checked under lock below.
         jdbc.transaction(c -> usable(resets.lock(c, token), now, "reset"));
         String hash = hasher.hash(newPassword);
-        jdbc.transaction(c -> {
+        String reset = jdbc.transaction(c -> {
             MailTokens.Stored stored = usable(resets.lock(c, token), now, "reset");
             Optional<User> user = users.lockById(c, stored.userId());
             if (user.isEmpty()) {
@@ -179,16 +182,32 @@ public final class Accounts {
             }
             refreshTokens.revokeUser(c, stored.userId(), now);
             lockout.clear(c, user.get().email());
-            return null;
+            return stored.userId();
         });
+        cache.invalidate(reset);
     }
 
     // ---- the signed-in user's own account ----
 
-    /** The caller's account; 401 when it was deleted or disabled since the token was issued. */
+    /** The caller's account (possibly from the short-lived cache); 401 when it was deleted or disabled. */
     public User current(String userId) {
-        return jdbc.read(c -> users.findById(c, userId))
-                .filter(u -> !u.disabled())
+        Optional<User> cached = cache.get(userId);
+        if (cached.isPresent()) {
+            return available(cached);
+        }
+        long started = System.nanoTime();
+        Optional<User> read = jdbc.read(c -> users.findById(c, userId));
+        read.ifPresent(u -> cache.put(u, started));
+        return available(read);
+    }
+
+    /** The caller's account straight from the database (where its password hash is about to be checked). */
+    private User fresh(String userId) {
+        return available(jdbc.read(c -> users.findById(c, userId)));
+    }
+
+    private static User available(Optional<User> user) {
+        return user.filter(u -> !u.disabled())
                 .orElseThrow(() -> ProblemException.unauthorized("This account no longer exists or has been disabled."));
     }
 
@@ -198,18 +217,19 @@ public final class Accounts {
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        current(userId);
+        fresh(userId);
         jdbc.transaction(c -> {
             users.setName(c, userId, name, Jdbc.now());
             return null;
         });
-        return current(userId);
+        cache.invalidate(userId);
+        return fresh(userId);
     }
 
     /** Changes the password after checking the current one; every other session is revoked. */
     public void changePassword(String userId, String sessionId, String currentPassword, String newPassword) {
         new plaza.platform.http.Validation().require("current_password", currentPassword).check();
-        User user = current(userId);
+        User user = fresh(userId);
         Instant now = Jdbc.now();
         Optional<java.time.Duration> locked = jdbc.transaction(c -> lockout.lockedFor(c, user.email(), now));
         if (locked.isPresent()) {
@@ -231,6 +251,7 @@ public final class Accounts {
             lockout.clear(c, user.email());
             return null;
         });
+        cache.invalidate(userId);
     }
 
     /** Deletes the account and everything auth keeps about it. */
@@ -244,6 +265,7 @@ public final class Accounts {
             lockout.clear(c, user.get().email());
             return null;
         });
+        cache.invalidate(userId);
         LOG.log(Level.INFO, "Account " + userId + " was deleted by its owner");
     }
 
@@ -279,6 +301,7 @@ public final class Accounts {
             }
             return null;
         });
+        cache.invalidate(id);
         LOG.log(Level.INFO, "Account " + id + (disabled ? " disabled" : " enabled") + " by admin " + adminId);
         return get(id);
     }

@@ -39,9 +39,11 @@ public final class Sessions {
     private final AccessTokens accessTokens;
     private final AuthMetrics metrics;
     private final Duration grace;
+    private final plaza.auth.accounts.UserCache cache;
 
     public Sessions(Jdbc jdbc, Users users, PasswordHasher hasher, LoginLockout lockout, RefreshTokens refreshTokens,
-                    AccessTokens accessTokens, AuthMetrics metrics, Config auth) {
+                    AccessTokens accessTokens, AuthMetrics metrics, Config auth, plaza.auth.accounts.UserCache cache) {
+        this.cache = cache;
         this.jdbc = jdbc;
         this.users = users;
         this.hasher = hasher;
@@ -98,6 +100,7 @@ public final class Sessions {
             }
             return refreshTokens.issue(c, user.id(), family, now);
         });
+        cache.invalidate(user.id()); // last_login changed
         metrics.login("success");
         User signedIn = new User(user.id(), user.email(), user.name(), null, user.emailVerified(), user.disabled(), user.roles(),
                                  user.createdAt(), user.updatedAt(), now);
