@@ -26,9 +26,10 @@ public final class Main {
                   %s/api/v1/echo?q=hello      seed 003 echo
                   %s/observe/health/ready     readiness
                   %s/observe/metrics          Prometheus metrics
+                  %s/auth/dev/outbox          mails auth sent (dev mailbox; see docs/auth.md)
                 Services: %s. Data: %s. Stop with Ctrl-C.
                 %n""",
-                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base,
+                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base, base,
                 plaza.services().stream().map(s -> s.name()).toList(),
                 config.get("standalone.data-dir").asString().orElse("plaza-data"));
     }

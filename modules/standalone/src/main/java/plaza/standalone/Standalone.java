@@ -2,18 +2,23 @@ package plaza.standalone;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.helidon.config.Config;
+import plaza.auth.AuthService;
+import plaza.platform.config.PlazaConfig;
+import plaza.platform.db.Database;
 import io.helidon.webserver.WebServer;
 import plaza.platform.PlazaServer;
 import plaza.platform.PlazaService;
 import plaza.platform.db.Database;
 import plaza.platform.security.TokenVerifier;
+import plaza.assistant.AssistantService;
 import plaza.catalog.CatalogService;
+import plaza.chat.ChatService;
 import plaza.recipe.RecipeService;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 
 /**
  * All Plaza services in one process on one port, over embedded databases kept in a data directory
@@ -37,7 +42,7 @@ public final class Standalone implements AutoCloseable {
         List<PlazaService> services = new ArrayList<>();
         try {
             databases.awaitStarted();
-            services(config, databases, services);
+            services(config, dataDirectory, databases, services);
             WebServer server = PlazaServer.start(config, services);
             return new Standalone(databases, services, server);
         } catch (RuntimeException e) {
@@ -47,23 +52,35 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    /** Every service, one line each. */
-    private static void services(Config config, Databases databases, List<PlazaService> services) {
-        // Replaced by auth's in-process key set once auth is mounted; until then plaza.jwt.* if configured.
-        TokenVerifier tokens = externalTokenVerifier(config);
+    /** Every service, one line each; auth first, since every other service verifies its tokens. */
+    private static void services(Config config, Path dataDirectory, Databases databases, List<PlazaService> services) {
+        AuthService auth = AuthService.create(authDefaults(config, dataDirectory), databases.open(Database.Vendor.MARIADB, "auth"));
+        services.add(auth);
+        TokenVerifier tokens = auth.tokenVerifier();
+        services.add(ChatService.create(config, databases.open(Database.Vendor.POSTGRESQL, "chat"), tokens));
+        services.add(AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
-        services.add(plaza.assistant.AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
-        services.add(plaza.chat.ChatService.create(config, databases.open(Database.Vendor.POSTGRESQL, "chat"), tokens));
     }
 
-    /** A verifier for {@code plaza.jwt.*}, or one that refuses every token when nothing is configured. */
-    static TokenVerifier externalTokenVerifier(Config config) {
-        Config jwt = config.get("plaza.jwt");
-        if (jwt.get("jwks-uri").exists() || jwt.get("jwks-file").exists()) {
-            return TokenVerifier.fromConfig(jwt);
+    /**
+     * Standalone's auth: its signing key generated on first start and kept in {@code <data-dir>/auth-keys}, mail
+     * links to {@code http://localhost:<port>}, and, unless {@code auth.smtp.host} is set, the in-process dev
+     * mailbox ({@code GET /auth/dev/outbox}).
+     */
+    static Config authDefaults(Config config, Path dataDirectory) {
+        Map<String, String> defaults = new HashMap<>();
+        if (!config.get("auth.key-directory").exists() && !config.get("auth.signing-key").exists()
+            && !config.get("auth.signing-key-file").exists()) {
+            defaults.put("auth.key-directory", dataDirectory.resolve("auth-keys").toString());
         }
-        return TokenVerifier.create(new ImmutableJWKSet<>(new JWKSet()), "plaza", "plaza");
+        if (!config.get("auth.public-url").exists()) {
+            defaults.put("auth.public-url", "http://localhost:" + config.get("server.port").asInt().orElse(8080));
+        }
+        if (!config.get("auth.dev-mail.enabled").exists()) {
+            defaults.put("auth.dev-mail.enabled", "true");
+        }
+        return defaults.isEmpty() ? config : PlazaConfig.override(config, defaults);
     }
 
     public int port() {
@@ -78,11 +95,14 @@ public final class Standalone implements AutoCloseable {
         return databases;
     }
 
-    /** Stops the server, then the services, then the databases. */
+    /**
+     * Closes the services first (chat sends its WebSockets 1001 so clients reconnect; a stopped
+     * server would cut them with 1006), then the server, then the databases.
+     */
     @Override
     public void close() {
-        server.stop();
         services.forEach(PlazaService::close);
+        server.stop();
         databases.close();
     }
 }

@@ -9,8 +9,10 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -37,7 +39,10 @@ import plaza.platform.http.ProblemException;
  * none}, HMAC algorithms and unknown keys are refused. The JWKS comes from a URL
  * ({@code plaza.jwt.jwks-uri}, cached and refreshed every {@code plaza.jwt.refresh}, default
  * PT5M, and at once when a token names an unknown {@code kid}) or a file
- * ({@code plaza.jwt.jwks-file}, re-read when it changes), so keys rotate without restarts.
+ * ({@code plaza.jwt.jwks-file}, re-read when it changes), so keys rotate without restarts. A token that
+ * verified is remembered (exact string) until it expires, for at most {@code plaza.jwt.cache-ttl} (PT60S;
+ * {@code cache-size} 10000 tokens, 0 turns it off), so a client reusing its token does not pay an ECDSA
+ * verification on every request.
  */
 public final class TokenVerifier {
 
@@ -46,8 +51,22 @@ public final class TokenVerifier {
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /** Tokens verified recently (exact string → caller): an ECDSA verification costs far more than the request it guards. */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final int cacheSize;
+    private final long cacheTtlMillis;
+
+    private record Verified(Caller caller, long validUntilMillis) {
+    }
 
     private TokenVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, Duration clockSkew) {
+        this(keys, issuer, audience, clockSkew, 10_000, Duration.ofSeconds(60));
+    }
+
+    private TokenVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, Duration clockSkew,
+                          int cacheSize, Duration cacheTtl) {
+        this.cacheSize = cacheSize;
+        this.cacheTtlMillis = cacheTtl.toMillis();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
@@ -69,6 +88,8 @@ public final class TokenVerifier {
         String audience = jwt.get("audience").asString().orElse("plaza");
         Duration refresh = jwt.get("refresh").as(Duration.class).orElse(Duration.ofMinutes(5));
         Duration skew = jwt.get("clock-skew").as(Duration.class).orElse(Duration.ofSeconds(30));
+        int cacheSize = jwt.get("cache-size").asInt().orElse(10_000);
+        Duration cacheTtl = jwt.get("cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(60));
         Optional<String> uri = jwt.get("jwks-uri").asString().asOptional().filter(s -> !s.isBlank());
         Optional<String> file = jwt.get("jwks-file").asString().asOptional().filter(s -> !s.isBlank());
         JWKSource<SecurityContext> keys;
@@ -88,11 +109,42 @@ public final class TokenVerifier {
         } else {
             throw new IllegalStateException("Set plaza.jwt.jwks-uri (env PLAZA_JWT_JWKS_URI) or plaza.jwt.jwks-file to verify access tokens");
         }
-        return new TokenVerifier(keys, issuer, audience, skew);
+        return new TokenVerifier(keys, issuer, audience, skew, cacheSize, cacheTtl);
     }
 
     /** Verifies a raw token; throws a 401 problem saying why it was refused. */
     public Caller verify(String token) {
+        long now = System.currentTimeMillis();
+        Verified hit = cacheSize > 0 ? verified.get(token) : null;
+        if (hit != null) {
+            if (now < hit.validUntilMillis()) {
+                return hit.caller();
+            }
+            verified.remove(token);
+        }
+        Caller caller = verifyFully(token);
+        if (cacheSize > 0 && token.length() <= 8192) {
+            if (verified.size() >= cacheSize) {
+                verified.entrySet().removeIf(e -> e.getValue().validUntilMillis() <= now);
+                if (verified.size() >= cacheSize) {
+                    verified.clear();
+                }
+            }
+            verified.put(token, new Verified(caller, Math.min(now + cacheTtlMillis, expiryMillis(token))));
+        }
+        return caller;
+    }
+
+    private static long expiryMillis(String token) {
+        try {
+            java.util.Date exp = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime();
+            return exp == null ? 0 : exp.getTime();
+        } catch (ParseException e) {
+            return 0;
+        }
+    }
+
+    private Caller verifyFully(String token) {
         try {
             JWTClaimsSet claims = processor.process(token, null);
             Set<String> roles = new HashSet<>();

@@ -1,0 +1,191 @@
+package plaza.auth.sessions;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.helidon.config.Config;
+import plaza.auth.AuthMetrics;
+import plaza.auth.abuse.LoginLockout;
+import plaza.auth.accounts.Emails;
+import plaza.auth.accounts.User;
+import plaza.auth.accounts.UserView;
+import plaza.auth.accounts.Users;
+import plaza.auth.passwords.PasswordHasher;
+import plaza.auth.store.Jdbc;
+import plaza.auth.tokens.AccessTokens;
+import plaza.auth.tokens.RefreshTokens;
+import plaza.platform.http.ProblemException;
+
+/**
+ * Sign-in sessions: login (password → access + refresh token), refresh-token rotation with reuse detection
+ * and a grace window ({@code auth.refresh-reuse-grace}, PT10S: a rotated token presented again within it gets
+ * a fresh token of the same session instead of killing the session, so two tabs refreshing at once both
+ * survive; after it, the whole session is revoked), logout and logout-all.
+ */
+public final class Sessions {
+
+    private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
+    /** The one answer to every failed sign-in, whether or not the account exists. */
+    static final String BAD_CREDENTIALS = "The email or password is wrong.";
+
+    private final Jdbc jdbc;
+    private final Users users;
+    private final PasswordHasher hasher;
+    private final LoginLockout lockout;
+    private final RefreshTokens refreshTokens;
+    private final AccessTokens accessTokens;
+    private final AuthMetrics metrics;
+    private final Duration grace;
+    private final plaza.auth.accounts.UserCache cache;
+
+    public Sessions(Jdbc jdbc, Users users, PasswordHasher hasher, LoginLockout lockout, RefreshTokens refreshTokens,
+                    AccessTokens accessTokens, AuthMetrics metrics, Config auth, plaza.auth.accounts.UserCache cache) {
+        this.cache = cache;
+        this.jdbc = jdbc;
+        this.users = users;
+        this.hasher = hasher;
+        this.lockout = lockout;
+        this.refreshTokens = refreshTokens;
+        this.accessTokens = accessTokens;
+        this.metrics = metrics;
+        this.grace = auth.get("refresh-reuse-grace").as(Duration.class).orElse(Duration.ofSeconds(10));
+    }
+
+    public TokenResponse login(String rawEmail, String password) {
+        String email = Emails.normalize(rawEmail);
+        Instant start = Jdbc.now();
+        Before before = jdbc.read(c -> {
+            LoginLockout.State lock = lockout.state(c, email, start);
+            boolean lookUp = lock.lockedFor().isEmpty() && email.length() <= Emails.MAX_LENGTH;
+            return new Before(lock, lookUp ? users.findByEmail(c, email) : Optional.empty());
+        });
+        Optional<Duration> locked = before.lock().lockedFor();
+        if (locked.isPresent()) {
+            metrics.login("locked");
+            throw ProblemException.tooManyRequests("Too many failed sign-ins for this account; try again in "
+                                                   + seconds(locked.get()) + " s.", locked.get());
+        }
+        Optional<User> found = before.user();
+        boolean ok;
+        if (found.isEmpty()) {
+            hasher.verifyDummy(password);
+            ok = false;
+        } else {
+            ok = hasher.verify(found.get().passwordHash(), password) && !found.get().disabled();
+        }
+        if (!ok) {
+            Optional<Duration> lock = jdbc.transaction(c -> lockout.recordFailure(c, email, Jdbc.now()));
+            metrics.login("bad_credentials");
+            if (lock.isPresent()) {
+                metrics.lockout();
+                LOG.log(Level.INFO, "An account was locked for " + seconds(lock.get()) + " s after repeated sign-in failures");
+            }
+            throw ProblemException.unauthorized(BAD_CREDENTIALS);
+        }
+        User user = found.get();
+        String rehash = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
+        String family = UUID.randomUUID().toString();
+        Instant now = Jdbc.now();
+        // Independent writes (a last_login without its token would be harmless): no transaction round trips.
+        String refresh = jdbc.autoCommit(c -> {
+            if (before.lock().recorded()) {
+                lockout.clear(c, email);
+            }
+            users.recordLogin(c, user.id(), now);
+            if (rehash != null) {
+                users.replacePasswordHash(c, user.id(), user.passwordHash(), rehash);
+            }
+            return refreshTokens.issue(c, user.id(), family, now);
+        });
+        cache.invalidate(user.id()); // last_login changed
+        metrics.login("success");
+        User signedIn = new User(user.id(), user.email(), user.name(), null, user.emailVerified(), user.disabled(), user.roles(),
+                                 user.createdAt(), user.updatedAt(), now);
+        return respond(signedIn, family, refresh);
+    }
+
+    /** What login reads before hashing, in one connection. */
+    private record Before(LoginLockout.State lock, Optional<User> user) {
+    }
+
+    /** Outcome of presenting a refresh token, decided inside the transaction and acted on after it. */
+    private record Refreshed(User user, String family, String token, String failure, String outcome) {
+    }
+
+    public TokenResponse refresh(String token) {
+        Instant now = Jdbc.now();
+        Refreshed result = jdbc.transaction(c -> {
+            Optional<RefreshTokens.Stored> stored = refreshTokens.lock(c, token);
+            if (stored.isEmpty()) {
+                return new Refreshed(null, null, null, "The refresh token is not valid.", "invalid");
+            }
+            RefreshTokens.Stored s = stored.get();
+            if (s.revokedAt() != null) {
+                return new Refreshed(null, null, null, "The refresh token has been revoked; sign in again.", "invalid");
+            }
+            if (!s.expiresAt().isAfter(now)) {
+                return new Refreshed(null, null, null, "The refresh token has expired; sign in again.", "invalid");
+            }
+            Optional<User> user = users.findById(c, s.userId());
+            if (user.isEmpty() || user.get().disabled()) {
+                refreshTokens.revokeFamily(c, s.familyId(), now);
+                return new Refreshed(null, null, null, "The account is not available; sign in again.", "invalid");
+            }
+            String outcome;
+            if (s.rotatedAt() == null) {
+                refreshTokens.markRotated(c, s.hash(), now);
+                outcome = "rotated";
+            } else if (!now.isAfter(s.rotatedAt().plus(grace))) {
+                outcome = "grace";
+            } else {
+                refreshTokens.revokeFamily(c, s.familyId(), now);
+                return new Refreshed(null, null, null, "The refresh token was already used; the session has been revoked "
+                                                       + "for safety. Sign in again.", "reuse_detected");
+            }
+            String next = refreshTokens.issue(c, s.userId(), s.familyId(), now);
+            return new Refreshed(user.get(), s.familyId(), next, null, outcome);
+        });
+        metrics.refresh(result.outcome());
+        if (result.failure() != null) {
+            if ("reuse_detected".equals(result.outcome())) {
+                LOG.log(Level.WARNING, "A rotated refresh token was reused after the grace window; its session was revoked");
+            }
+            throw ProblemException.unauthorized(result.failure());
+        }
+        return respond(result.user(), result.family(), result.token());
+    }
+
+    /** Revokes one session, named by its refresh token or by the access token's {@code sid}. */
+    public void logout(String refreshToken, String sessionId, String callerId) {
+        Instant now = Jdbc.now();
+        jdbc.transaction(c -> {
+            if (refreshToken != null) {
+                Optional<RefreshTokens.Stored> stored = refreshTokens.lock(c, refreshToken);
+                if (stored.isPresent() && (callerId == null || callerId.equals(stored.get().userId()))) {
+                    refreshTokens.revokeFamily(c, stored.get().familyId(), now);
+                }
+            }
+            if (sessionId != null && callerId != null) {
+                return refreshTokens.revokeFamilyOf(c, sessionId, callerId, now);
+            }
+            return 0;
+        });
+    }
+
+    public void logoutAll(String userId) {
+        Instant now = Jdbc.now();
+        jdbc.transaction(c -> refreshTokens.revokeUser(c, userId, now));
+    }
+
+    private TokenResponse respond(User user, String family, String refresh) {
+        AccessTokens.Issued access = accessTokens.issue(user, family);
+        return new TokenResponse(access.token(), refresh, "Bearer", access.expiresInSeconds(), UserView.of(user));
+    }
+
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+}

@@ -1,0 +1,108 @@
+package plaza.auth.tokens;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.helidon.config.Config;
+import plaza.auth.accounts.User;
+import plaza.platform.security.Caller;
+
+/**
+ * Signs access tokens: ES256 JWTs with {@code iss} ({@code plaza.jwt.issuer}, "plaza"), {@code aud}
+ * ({@code plaza.jwt.audience}, "plaza"), {@code sub} (user id), {@code exp}, {@code iat}, {@code nbf},
+ * {@code jti}, {@code roles}, {@code email}, {@code name}, {@code email_verified} and {@code sid} (the
+ * session, i.e. the refresh-token family). Lifetime {@code auth.access-token-ttl} (PT15M).
+ */
+public final class AccessTokens {
+
+    public static final String SESSION_CLAIM = "sid";
+
+    private final SigningKeys keys;
+    private final String issuer;
+    private final String audience;
+    private final Duration ttl;
+    private final Map<String, ECDSASigner> signers = new ConcurrentHashMap<>();
+
+    public AccessTokens(SigningKeys keys, String issuer, String audience, Duration ttl) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.audience = audience;
+        this.ttl = ttl;
+    }
+
+    public static AccessTokens create(SigningKeys keys, Config root) {
+        return new AccessTokens(keys,
+                                root.get("plaza.jwt.issuer").asString().orElse("plaza"),
+                                root.get("plaza.jwt.audience").asString().orElse("plaza"),
+                                root.get("auth.access-token-ttl").as(Duration.class).orElse(Duration.ofMinutes(15)));
+    }
+
+    /** A signed token. */
+    public record Issued(String token, long expiresInSeconds) {
+    }
+
+    public Issued issue(User user, String sessionId) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
+                .subject(user.id())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("roles", List.copyOf(user.roles()))
+                .claim("email", user.email())
+                .claim("name", user.name())
+                .claim("email_verified", user.emailVerified())
+                .claim(SESSION_CLAIM, sessionId)
+                .build();
+        ECKey key = keys.signingKey();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                                                  .type(JOSEObjectType.JWT)
+                                                  .keyID(key.getKeyID())
+                                                  .build(), claims);
+            jwt.sign(signers.computeIfAbsent(key.getKeyID(), kid -> signer(key)));
+            return new Issued(jwt.serialize(), ttl.toSeconds());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot sign an access token: " + e.getMessage(), e);
+        }
+    }
+
+    public long ttlSeconds() {
+        return ttl.toSeconds();
+    }
+
+    /** The session id of an already verified caller's token. */
+    public static Optional<String> sessionOf(Caller caller) {
+        try {
+            return Optional.ofNullable(SignedJWT.parse(caller.token()).getJWTClaimsSet().getStringClaim(SESSION_CLAIM));
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ECDSASigner signer(ECKey key) {
+        try {
+            return new ECDSASigner(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package plaza.auth.tokens;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import io.helidon.config.Config;
+
+/**
+ * auth's ES256 key set. Keys come from, in this order: {@code auth.signing-key-file}
+ * ({@code AUTH_SIGNING_KEY_FILE}), {@code auth.signing-key} ({@code AUTH_SIGNING_KEY}, PEM text) and the
+ * {@code *.pem} files of {@code auth.key-directory} ({@code AUTH_KEY_DIRECTORY}, sorted by file name). Each source may hold several PKCS#8 EC P-256
+ * keys ({@code -----BEGIN PRIVATE KEY-----}); the LAST key found signs, every key is published in the JWKS
+ * (so tokens of an older key verify until they expire). The {@code kid} is the key's RFC 7638 thumbprint,
+ * the same on every replica. When no key is configured and a key directory is set, a key is generated there
+ * on first start (standalone); {@link #rotate()} adds a newer one. The directory is re-read every
+ * {@code auth.key-reload-interval} (PT30S), so a rotated Kubernetes Secret is picked up without a restart.
+ */
+public final class SigningKeys {
+
+    private static final System.Logger LOG = System.getLogger(SigningKeys.class.getName());
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
+
+    private final Path directory;
+    private final String fileKeys;
+    private final String inlineKeys;
+    private final long reloadNanos;
+    private volatile List<ECKey> keys;
+    private volatile JWKSet publicSet;
+    private volatile long loadedAt;
+
+    private SigningKeys(Path directory, String fileKeys, String inlineKeys, long reloadNanos) {
+        this.directory = directory;
+        this.fileKeys = fileKeys;
+        this.inlineKeys = inlineKeys;
+        this.reloadNanos = reloadNanos;
+    }
+
+    public static SigningKeys create(Config auth) {
+        Path directory = auth.get("key-directory").asString().asOptional().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+        String fileKeys = null;
+        var file = auth.get("signing-key-file").asString().asOptional().filter(s -> !s.isBlank());
+        if (file.isPresent()) {
+            try {
+                fileKeys = Files.readString(Path.of(file.get()), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot read auth.signing-key-file " + file.get() + ": " + e.getMessage(), e);
+            }
+        }
+        String inline = auth.get("signing-key").asString().asOptional().filter(s -> !s.isBlank()).orElse(null);
+        long reload = auth.get("key-reload-interval").as(java.time.Duration.class).orElse(java.time.Duration.ofSeconds(30)).toNanos();
+        SigningKeys keys = new SigningKeys(directory, fileKeys, inline, reload);
+        keys.reload();
+        if (keys.keys.isEmpty()) {
+            if (directory == null) {
+                throw new IllegalStateException("auth has no signing key: set auth.signing-key-file (env AUTH_SIGNING_KEY_FILE) to a "
+                                                + "PKCS#8 PEM EC P-256 key (openssl genpkey -algorithm EC -pkeyopt "
+                                                + "ec_paramgen_curve:P-256), auth.signing-key (env AUTH_SIGNING_KEY) to its text, "
+                                                + "or auth.key-directory (env AUTH_KEY_DIRECTORY) to a writable directory to keep a generated key in");
+            }
+            keys.rotate();
+        }
+        return keys;
+    }
+
+    /** The key new tokens are signed with (the newest). */
+    public ECKey signingKey() {
+        maybeReload();
+        List<ECKey> current = keys;
+        return current.getLast();
+    }
+
+    /** Every public key, as served at {@code /auth/.well-known/jwks.json}. */
+    public JWKSet publicKeys() {
+        maybeReload();
+        return publicSet;
+    }
+
+    /** The public keys as a Nimbus key source (for {@code TokenVerifier.create}); always current. */
+    public JWKSource<SecurityContext> source() {
+        return (selector, context) -> selector.select(publicKeys());
+    }
+
+    /** Whether keys can be generated here ({@code auth.key-directory} is set). */
+    public boolean canRotate() {
+        return directory != null;
+    }
+
+    /** Generates a new key in the key directory; it signs from now on and the older ones stay published. */
+    public synchronized ECKey rotate() {
+        if (directory == null) {
+            throw new IllegalStateException("No auth.key-directory to keep a new key in; rotate by adding a key to the configured PEM");
+        }
+        try {
+            Files.createDirectories(directory);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+                         + "\n-----END PRIVATE KEY-----\n";
+            String name = "es256-" + FILE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + ".pem";
+            Path tmp = Files.createTempFile(directory, ".new-", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+            Files.move(tmp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            reload();
+            ECKey key = keys.getLast();
+            LOG.log(Level.INFO, "Generated signing key " + key.getKeyID() + " in " + directory);
+            return key;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate a signing key in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void maybeReload() {
+        if (directory != null && System.nanoTime() - loadedAt > reloadNanos) {
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                // A half-written or broken file must not take signing down: keep what was loaded.
+                LOG.log(Level.WARNING, "Cannot reload signing keys, keeping the current ones: " + e.getMessage());
+                loadedAt = System.nanoTime();
+            }
+        }
+    }
+
+    private synchronized void reload() {
+        List<ECKey> found = new ArrayList<>();
+        if (fileKeys != null) {
+            found.addAll(parse(fileKeys, "auth.signing-key-file"));
+        }
+        if (inlineKeys != null) {
+            found.addAll(parse(inlineKeys, "auth.signing-key"));
+        }
+        if (directory != null && Files.isDirectory(directory)) {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
+                    found.addAll(parse(Files.readString(file, StandardCharsets.US_ASCII), file.toString()));
+                }
+            } catch (IOException e) {
+                if (keys != null) {
+                    LOG.log(Level.WARNING, "Cannot re-read key directory " + directory + "; keeping the keys loaded before");
+                    loadedAt = System.nanoTime();
+                    return;
+                }
+                throw new IllegalStateException("Cannot read auth.key-directory " + directory + ": " + e.getMessage(), e);
+            }
+        }
+        // One key listed twice (same thumbprint) counts once, at its last position.
+        List<ECKey> unique = new ArrayList<>();
+        for (ECKey key : found) {
+            unique.removeIf(k -> k.getKeyID().equals(key.getKeyID()));
+            unique.add(key);
+        }
+        if (keys != null && unique.isEmpty()) {
+            LOG.log(Level.WARNING, "No signing keys found any more; keeping the keys loaded before");
+            loadedAt = System.nanoTime();
+            return;
+        }
+        keys = List.copyOf(unique);
+        publicSet = new JWKSet(unique.stream().map(k -> (JWK) k.toPublicJWK()).toList());
+        loadedAt = System.nanoTime();
+    }
+
+    /** Every PKCS#8 EC P-256 private key in a PEM text. */
+    static List<ECKey> parse(String pem, String source) {
+        List<ECKey> result = new ArrayList<>();
+        Matcher m = PEM.matcher(pem);
+        while (m.find()) {
+            String type = m.group(1);
+            if ("PUBLIC KEY".equals(type) || "CERTIFICATE".equals(type)) {
+                continue;
+            }
+            if (!"PRIVATE KEY".equals(type)) {
+                throw new IllegalStateException(source + ": '" + type + "' is not supported; convert it to PKCS#8 with "
+                                                + "'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'");
+            }
+            result.add(toJwk(Base64.getMimeDecoder().decode(m.group(2)), source));
+        }
+        if (result.isEmpty() && !pem.isBlank()) {
+            throw new IllegalStateException(source + " holds no '-----BEGIN PRIVATE KEY-----' block");
+        }
+        return result;
+    }
+
+    private static ECKey toJwk(byte[] der, String source) {
+        try {
+            KeyFactory factory = KeyFactory.getInstance("EC");
+            ECPrivateKey privateKey = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(der));
+            if (!P256.is(privateKey.getParams())) {
+                throw new IllegalStateException(source + ": only EC P-256 keys are supported (ES256)");
+            }
+            ECPublicKey publicKey = (ECPublicKey) factory.generatePublic(
+                    new ECPublicKeySpec(P256.publicPoint(privateKey.getS()), privateKey.getParams()));
+            ECKey key = new ECKey.Builder(Curve.P_256, publicKey)
+                    .privateKey(privateKey)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .build();
+            return new ECKey.Builder(key).keyID(key.computeThumbprint().toString()).build();
+        } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
+            throw new IllegalStateException(source + ": not a PKCS#8 EC P-256 private key (" + e.getMessage() + ")", e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(source + ": " + e.getMessage(), e);
+        }
+    }
+}
