@@ -46,15 +46,13 @@ public final class AssistantService implements PlazaService {
     private final SocketRoute socketRoute;
     private final UpgradeAuth upgradeAuth;
     private final int maxInFlightPerSocket;
-    private final VerifiedTokens tokens;
+    private final TokenVerifier tokens;
 
     private AssistantService(Config root, Database db, TokenVerifier tokens) {
         Config assistant = root.get("assistant");
         AssistantSettings settings = AssistantSettings.from(assistant);
         this.db = db;
-        VerifiedTokens verified = new VerifiedTokens(tokens, AssistantSettings.durationOf(assistant.get("auth"), "cache-ttl",
-                                                                                           java.time.Duration.ofSeconds(60)));
-        this.tokens = verified;
+        this.tokens = tokens;
         this.models = AssistantSettings.catalog(assistant, settings.localTokenDelay());
         ConversationRepository conversations = new ConversationRepository(db.dataSource());
         PromptRepository prompts = new PromptRepository(db.dataSource());
@@ -63,11 +61,11 @@ public final class AssistantService implements PlazaService {
                                    AssistantSettings.durationOf(assistant.get("quota"), "refresh", java.time.Duration.ofSeconds(5)));
         ConversationMemory memory = new ConversationMemory(conversations, usage, models, settings.memory());
         this.replies = new ReplyService(db.dataSource(), conversations, usage, quotas, memory, models, settings);
-        this.conversationResource = new ConversationResource(conversations, prompts, replies, models, settings, verified);
-        this.promptResource = new PromptResource(prompts, verified);
-        this.usageResource = new UsageResource(usage, quotas, verified);
-        this.quotaResource = new QuotaResource(usage, quotas, verified);
-        this.upgradeAuth = new UpgradeAuth(verified, CorsPolicy.create(root.get("cors")));
+        this.conversationResource = new ConversationResource(conversations, prompts, replies, models, settings, tokens);
+        this.promptResource = new PromptResource(prompts, tokens);
+        this.usageResource = new UsageResource(usage, quotas, tokens);
+        this.quotaResource = new QuotaResource(usage, quotas, tokens);
+        this.upgradeAuth = new UpgradeAuth(tokens, CorsPolicy.create(root.get("cors")));
         this.socketRoute = new SocketRoute(upgradeAuth);
         this.maxInFlightPerSocket = AssistantSettings.dashed(assistant.get("ws"), "max-in-flight").map(Integer::parseInt).orElse(4);
     }

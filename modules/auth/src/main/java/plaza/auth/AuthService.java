@@ -67,8 +67,7 @@ public final class AuthService implements PlazaService {
     }
 
     /** Builds auth over its (migrated) database; creates the first admin when {@code auth.admin.*} is set. */
-    public static AuthService create(Config config, Database db) {
-        Config root = EnvironmentAliases.apply(config, System.getenv());
+    public static AuthService create(Config root, Database db) {
         Config auth = root.get("auth");
         AuthMetrics metrics = new AuthMetrics();
         Jdbc jdbc = new Jdbc(db.dataSource());

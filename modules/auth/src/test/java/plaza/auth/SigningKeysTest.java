@@ -97,8 +97,22 @@ class SigningKeysTest {
     void withoutAnyKeyStartupExplainsWhatToSet() {
         var e = assertThrows(IllegalStateException.class, () -> SigningKeys.create(auth(Map.of())));
         assertThat(e.getMessage(), containsString("AUTH_SIGNING_KEY_FILE"));
-        var bad = assertThrows(IllegalStateException.class, () -> SigningKeys.create(auth(Map.of("signing-key", "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----"))));
-        assertThat(bad.getMessage(), containsString("pkcs8"));
+        var broken = assertThrows(IllegalStateException.class, () -> SigningKeys.create(auth(Map.of("signing-key", "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----"))));
+        assertThat(broken.getMessage(), containsString("EC P-256 private key"));
+        var rsa = assertThrows(IllegalStateException.class, () -> SigningKeys.create(auth(Map.of("signing-key", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----"))));
+        assertThat(rsa.getMessage(), containsString("pkcs8"));
         assertThrows(IllegalStateException.class, () -> SigningKeys.create(auth(Map.of("signing-key", "garbage"))));
+    }
+
+    @Test
+    void sec1KeysAsHelmGeneratesThemLoadLikeTheirPkcs8Form() {
+        // openssl ecparam -name prime256v1 -genkey -noout (SEC1, like Helm's genPrivateKey "ecdsa"),
+        // and the same key through openssl pkcs8 -topk8 -nocrypt.
+        String sec1 = "-----BEGIN EC PRIVATE KEY-----\n" + "MHcCAQEEIP1JeMgf8AN3UPxZQM8GNYxhKavWcF8f6GnKBA7a5vzCoAoGCCqGSM49\n" + "AwEHoUQDQgAEa3WQJcjDzbHAzTjyXFVgfTaiNFcDm+ZNMZx1g4nDJRGv9HYdNs4k\n" + "PLVfLuQOWr6MR5nmsa/34a9vW/di6x1a6w==\n" + "-----END EC PRIVATE KEY-----\n";
+        String pkcs8 = "-----BEGIN PRIVATE KEY-----\n" + "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/Ul4yB/wA3dQ/FlA\n" + "zwY1jGEpq9ZwXx/oacoEDtrm/MKhRANCAARrdZAlyMPNscDNOPJcVWB9NqI0VwOb\n" + "5k0xnHWDicMlEa/0dh02ziQ8tV8u5A5avoxHmeaxr/fhr29b92LrHVrr\n" + "-----END PRIVATE KEY-----\n";
+        ECKey fromSec1 = SigningKeys.parse(sec1, "sec1").getFirst();
+        ECKey fromPkcs8 = SigningKeys.parse(pkcs8, "pkcs8").getFirst();
+        assertThat(fromSec1.toPublicJWK().toJSONString(), is(fromPkcs8.toPublicJWK().toJSONString()));
+        assertThat(fromSec1.isPrivate(), is(true));
     }
 }

@@ -118,6 +118,23 @@ class PlatformHttpTest {
     }
 
     @Test
+    void numberWhereAStringGoesIsRefused() {
+        try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit("{\"name\":42,\"qty\":1}")) {
+            String body = assertProblem(res, 400, "validation");
+            assertThat(body, containsString("\"field\":\"name\""));
+        }
+    }
+
+    @Test
+    void problemInstanceIsTheFullPath() {
+        try (var res = client.get("/probe/items/999999").request()) {
+            String body = assertProblem(res, 404, "not-found");
+            assertThat(body, containsString("\"instance\":\"/probe/items/999999\""));
+        }
+    }
+
+    @Test
     void missingFieldsAreAllListed() {
         try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json").submit("{}")) {
             String body = res.as(String.class);

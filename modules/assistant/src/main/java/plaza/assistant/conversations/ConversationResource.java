@@ -33,7 +33,7 @@ import plaza.platform.http.Problems;
 import plaza.platform.http.QueryParams;
 import plaza.platform.http.Validation;
 import plaza.platform.security.Caller;
-import plaza.assistant.VerifiedTokens;
+import plaza.platform.security.TokenVerifier;
 
 /**
  * {@code /ai/conversations}: a user's conversations (only their own: anyone else's is a 404),
@@ -51,7 +51,7 @@ public final class ConversationResource implements HttpService {
     private final ReplyService replies;
     private final ModelCatalog models;
     private final AssistantSettings settings;
-    private final VerifiedTokens tokens;
+    private final TokenVerifier tokens;
 
     /** POST body. */
     record CreateBody(String title, UUID promptId, Map<String, Object> variables, String model) {
@@ -77,7 +77,7 @@ public final class ConversationResource implements HttpService {
     }
 
     public ConversationResource(ConversationRepository conversations, PromptRepository prompts, ReplyService replies,
-                                ModelCatalog models, AssistantSettings settings, VerifiedTokens tokens) {
+                                ModelCatalog models, AssistantSettings settings, TokenVerifier tokens) {
         this.conversations = conversations;
         this.prompts = prompts;
         this.replies = replies;

@@ -14,7 +14,7 @@ import plaza.platform.http.ProblemException;
 import plaza.platform.http.QueryParams;
 import plaza.platform.http.Validation;
 import plaza.platform.security.Caller;
-import plaza.assistant.VerifiedTokens;
+import plaza.platform.security.TokenVerifier;
 
 /**
  * {@code /ai/prompts}: templates with {@code {{variables}}}. Everyone sees their own and the shared
@@ -24,7 +24,7 @@ public final class PromptResource implements HttpService {
 
     public static final int MAX_TEMPLATE = 20_000;
     private final PromptRepository prompts;
-    private final VerifiedTokens tokens;
+    private final TokenVerifier tokens;
 
     /** Body of POST (all but name/template optional) and PATCH (all optional). */
     record PromptBody(String name, String description, String template, Boolean shared) {
@@ -34,7 +34,7 @@ public final class PromptResource implements HttpService {
     record RenderBody(Map<String, String> variables) {
     }
 
-    public PromptResource(PromptRepository prompts, VerifiedTokens tokens) {
+    public PromptResource(PromptRepository prompts, TokenVerifier tokens) {
         this.prompts = prompts;
         this.tokens = tokens;
     }

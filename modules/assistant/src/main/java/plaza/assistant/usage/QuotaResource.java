@@ -9,7 +9,7 @@ import plaza.platform.http.Json;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
 import plaza.platform.http.Validation;
-import plaza.assistant.VerifiedTokens;
+import plaza.platform.security.TokenVerifier;
 
 /**
  * {@code /ai/quotas/{userId}} (admins only): read, set or remove a user's own budgets. A null
@@ -20,13 +20,13 @@ public final class QuotaResource implements HttpService {
     private static final long MAX_TOKENS = 1_000_000_000_000L;
     private final UsageRepository usage;
     private final Quotas quotas;
-    private final VerifiedTokens tokens;
+    private final TokenVerifier tokens;
 
     /** PUT body. */
     record QuotaBody(Long dailyTokens, Long monthlyTokens) {
     }
 
-    public QuotaResource(UsageRepository usage, Quotas quotas, VerifiedTokens tokens) {
+    public QuotaResource(UsageRepository usage, Quotas quotas, TokenVerifier tokens) {
         this.usage = usage;
         this.quotas = quotas;
         this.tokens = tokens;

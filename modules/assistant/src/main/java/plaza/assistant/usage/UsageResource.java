@@ -15,7 +15,7 @@ import plaza.platform.http.Json;
 import plaza.platform.http.Problems;
 import plaza.platform.http.QueryParams;
 import plaza.platform.security.Caller;
-import plaza.assistant.VerifiedTokens;
+import plaza.platform.security.TokenVerifier;
 
 /**
  * {@code /ai/usage}: the caller's tokens per UTC day and model ({@code ?from=&to=}, dates,
@@ -27,14 +27,14 @@ public final class UsageResource implements HttpService {
     static final int MAX_DAYS = 366;
     private final UsageRepository usage;
     private final Quotas quotas;
-    private final VerifiedTokens tokens;
+    private final TokenVerifier tokens;
 
     /** One day and model. */
     record Day(LocalDate day, String model, int calls, int failedCalls, long inputTokens, long outputTokens, long totalTokens,
                int estimatedCalls) {
     }
 
-    public UsageResource(UsageRepository usage, Quotas quotas, VerifiedTokens tokens) {
+    public UsageResource(UsageRepository usage, Quotas quotas, TokenVerifier tokens) {
         this.usage = usage;
         this.quotas = quotas;
         this.tokens = tokens;

@@ -8,7 +8,7 @@ import io.helidon.http.HttpPrologue;
 import plaza.platform.http.CorsPolicy;
 import plaza.platform.http.ProblemException;
 import plaza.platform.security.Caller;
-import plaza.assistant.VerifiedTokens;
+import plaza.platform.security.TokenVerifier;
 
 /**
  * Authenticates a WebSocket upgrade the way chat does: the {@code Origin} (if sent) must be on the
@@ -22,10 +22,10 @@ public final class UpgradeAuth {
     public record Result(Caller caller, boolean subprotocol) {
     }
 
-    private final VerifiedTokens tokens;
+    private final TokenVerifier tokens;
     private final CorsPolicy cors;
 
-    public UpgradeAuth(VerifiedTokens tokens, CorsPolicy cors) {
+    public UpgradeAuth(TokenVerifier tokens, CorsPolicy cors) {
         this.tokens = tokens;
         this.cors = cors;
     }

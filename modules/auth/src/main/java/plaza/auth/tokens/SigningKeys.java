@@ -201,7 +201,7 @@ public final class SigningKeys {
     }
 
     /** Every PKCS#8 EC P-256 private key in a PEM text. */
-    static List<ECKey> parse(String pem, String source) {
+    public static List<ECKey> parse(String pem, String source) {
         List<ECKey> result = new ArrayList<>();
         Matcher m = PEM.matcher(pem);
         while (m.find()) {
@@ -209,16 +209,47 @@ public final class SigningKeys {
             if ("PUBLIC KEY".equals(type) || "CERTIFICATE".equals(type)) {
                 continue;
             }
-            if (!"PRIVATE KEY".equals(type)) {
+            byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+            if ("EC PRIVATE KEY".equals(type)) {
+                der = sec1ToPkcs8(der); // what openssl ecparam and Helm's genPrivateKey "ecdsa" write
+            } else if (!"PRIVATE KEY".equals(type)) {
                 throw new IllegalStateException(source + ": '" + type + "' is not supported; convert it to PKCS#8 with "
                                                 + "'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'");
             }
-            result.add(toJwk(Base64.getMimeDecoder().decode(m.group(2)), source));
+            result.add(toJwk(der, source));
         }
         if (result.isEmpty() && !pem.isBlank()) {
             throw new IllegalStateException(source + " holds no '-----BEGIN PRIVATE KEY-----' block");
         }
         return result;
+    }
+
+    /** SEQUENCE { AlgorithmIdentifier id-ecPublicKey + prime256v1 } as DER, the fixed part of a P-256 PKCS#8 key. */
+    private static final byte[] P256_ALGORITHM = {
+            0x30, 0x13, 0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01,
+            0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07};
+
+    /** Wraps an RFC 5915 (SEC1) EC key in a PKCS#8 PrivateKeyInfo: version 0, the P-256 algorithm, the key as OCTET STRING. */
+    static byte[] sec1ToPkcs8(byte[] sec1) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0x02, 0x01, 0x00});
+        body.writeBytes(P256_ALGORITHM);
+        body.write(0x04);
+        body.writeBytes(derLength(sec1.length));
+        body.writeBytes(sec1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x30);
+        out.writeBytes(derLength(body.size()));
+        out.writeBytes(body.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static byte[] derLength(int length) {
+        if (length < 128) {
+            return new byte[] {(byte) length};
+        }
+        return length < 256 ? new byte[] {(byte) 0x81, (byte) length}
+                : new byte[] {(byte) 0x82, (byte) (length >> 8), (byte) length};
     }
 
     private static ECKey toJwk(byte[] der, String source) {

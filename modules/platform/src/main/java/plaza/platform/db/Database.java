@@ -130,7 +130,8 @@ public final class Database implements AutoCloseable {
                 flyway.migrate();
                 return;
             } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline || !(hasCause(e, SQLException.class))) {
+                // Only an unreachable database is worth waiting for; a broken migration fails at once with its own error.
+                if (System.nanoTime() > deadline || !unreachable(e)) {
                     throw new IllegalStateException("Migrating the " + service + " database failed: " + e.getMessage(), e);
                 }
                 LOG.log(Level.WARNING, "Database for " + service + " not reachable yet, retrying in " + backoffMillis + " ms");
@@ -145,9 +146,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    /** Connection refused, timed out, or SQLState class 08 (connection exception) anywhere in the chain. */
+    private static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException
+                || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
                 return true;
             }
         }

@@ -36,13 +36,13 @@ public final class Problems {
         routing.error(NotFoundException.class, (req, res, e) -> {
             req.context().register(HttpObservation.UNMATCHED, Boolean.TRUE);
             send(req, res, ProblemException.notFound(
-                    "No resource at " + req.prologue().method().text() + " " + req.path().rawPath() + "."));
+                    "No resource at " + req.prologue().method().text() + " " + req.path().absolute().rawPath() + "."));
         });
         routing.error(RequestException.class, (req, res, e) -> send(req, res, fromStatus(e.status(),
                 e.safeMessage() ? e.getMessage() : null)));
         routing.error(HttpException.class, (req, res, e) -> send(req, res, fromStatus(e.status(), null)));
         routing.error(Throwable.class, (req, res, e) -> {
-            LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " " + req.path().rawPath(), e);
+            LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " " + req.path().absolute().rawPath(), e);
             send(req, res, new ProblemException(Status.INTERNAL_SERVER_ERROR_500, "internal", "Internal server error",
                                                 "The server failed to handle this request; it has been logged."));
         });
@@ -63,7 +63,7 @@ public final class Problems {
         return (req, res) -> {
             res.header(HeaderNames.ALLOW, allow);
             send(req, res, new ProblemException(Status.METHOD_NOT_ALLOWED_405, "method-not-allowed", "Method not allowed",
-                                                req.prologue().method().text() + " is not supported on " + req.path().rawPath()
+                                                req.prologue().method().text() + " is not supported on " + req.path().absolute().rawPath()
                                                         + "; use " + allow + "."));
         };
     }
@@ -81,7 +81,7 @@ public final class Problems {
         if (e.status() == Status.UNAUTHORIZED_401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        res.send(Json.write(e.problem(req.path().rawPath())).getBytes(StandardCharsets.UTF_8));
+        res.send(Json.write(e.problem(req.path().absolute().rawPath())).getBytes(StandardCharsets.UTF_8));
     }
 
     static ProblemException fromStatus(Status status, String message) {

@@ -73,7 +73,7 @@ public final class HttpObservation implements Filter {
             m.count.increment();
             m.duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             if (accessLog) {
-                ACCESS.log(Level.INFO, () -> method + " " + req.path().rawPath() + " " + status + " "
+                ACCESS.log(Level.INFO, () -> method + " " + req.path().absolute().rawPath() + " " + status + " "
                         + String.format("%.1fms", nanos / 1e6) + " " + req.remotePeer().host());
             }
         }
