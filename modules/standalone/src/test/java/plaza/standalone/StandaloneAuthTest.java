@@ -30,7 +30,6 @@ class StandaloneAuthTest {
         Config config = PlazaConfig.override(Config.empty(), Map.of(
                 "server.port", "0", "server.host", "127.0.0.1",
                 "standalone.data-dir", data.toString(),
-                "standalone.embedded-postgres", "false",
                 "plaza.access-log.enabled", "false"));
         try (Standalone plaza = Standalone.start(config)) {
             Http1Client client = Http1Client.builder().baseUri("http://127.0.0.1:" + plaza.port()).build();
