@@ -70,12 +70,14 @@ public final class PlazaServer {
                                                        .addChecks(checks.toArray(HealthCheck[]::new)).build())
                                   .addObserver(MetricsObserver.create())
                                   .build());
-        server.addFeature(ObserveFeature.builder()
-                                  .name("tracing")
-                                  .observersDiscoverServices(false)
-                                  .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME))
-                                  .addObserver(TracingObserver.create(Telemetry.tracer()))
-                                  .build());
+        if (config.get("plaza.tracing.enabled").asBoolean().orElse(true)) {
+            server.addFeature(ObserveFeature.builder()
+                                      .name("tracing")
+                                      .observersDiscoverServices(false)
+                                      .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME))
+                                      .addObserver(TracingObserver.create(Telemetry.tracer()))
+                                      .build());
+        }
 
         CorsPolicy cors = CorsPolicy.create(config.get("cors"));
         boolean accessLog = config.get("plaza.access-log.enabled").asBoolean().orElse(true);
