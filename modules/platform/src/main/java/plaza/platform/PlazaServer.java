@@ -102,11 +102,28 @@ public final class PlazaServer {
         return server;
     }
 
+    /**
+     * A request line must be ASCII (RFC 9112); Helidon turns raw UTF-8 bytes there into U+FFFD, so
+     * {@code curl 'localhost:8080/kok/products?q=김치'} would search for garbage and find nothing.
+     * Say so instead of answering wrongly.
+     */
+    private static void requireEncodedTarget(io.helidon.webserver.http.FilterChain chain,
+                                             io.helidon.webserver.http.RoutingRequest req,
+                                             io.helidon.webserver.http.RoutingResponse res) {
+        if (req.path().rawPath().indexOf('\uFFFD') >= 0 || req.query().rawValue().indexOf('\uFFFD') >= 0) {
+            throw plaza.platform.http.ProblemException.badRequest(
+                    "The request URI holds characters that are not percent-encoded; send non-ASCII text as UTF-8 "
+                    + "percent escapes (q=%EA%B9%80%EC%B9%98), e.g. curl -G --data-urlencode 'q=김치' URL.");
+        }
+        chain.proceed();
+    }
+
     private static void routing(HttpRouting.Builder routing, CorsPolicy cors, boolean accessLog,
                                 List<? extends PlazaService> services) {
         Problems.register(routing);
         routing.addFilter(new HttpObservation(accessLog));
         routing.addFilter(cors);
+        routing.addFilter(PlazaServer::requireEncodedTarget);
         routing.register("/", new SeedEndpoints());
         services.forEach(s -> s.routing(routing));
     }

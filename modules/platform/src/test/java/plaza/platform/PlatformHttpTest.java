@@ -135,6 +135,37 @@ class PlatformHttpTest {
     }
 
     @Test
+    void rawUtf8InTheQueryIsA400NotGarbage() throws Exception {
+        // What curl 'localhost:8080/api/v1/echo?q=김치' sends: UTF-8 bytes, not percent escapes.
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write("GET /api/v1/echo?q=".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("김치".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] buffer = new byte[4096];
+            int length = 0;
+            String response = "";
+            // Read until the body of the problem is in (the server may keep the connection open).
+            while (!response.contains("}") && length < buffer.length) {
+                int n = socket.getInputStream().read(buffer, length, buffer.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+                response = new String(buffer, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertThat(response, startsWith("HTTP/1.1 400"));
+            assertThat(response, containsString("application/problem+json"));
+            assertThat(response, containsString("percent"));
+        }
+        try (var res = client.get("/api/v1/echo").queryParam("q", "김치").request()) {
+            assertThat(res.as(String.class), is("{\"echo\":\"김치\"}"));
+        }
+    }
+
+    @Test
     void missingFieldsAreAllListed() {
         try (var res = client.post("/probe/items").header(HeaderNames.CONTENT_TYPE, "application/json").submit("{}")) {
             String body = res.as(String.class);
