@@ -21,7 +21,7 @@ import plaza.assistant.usage.UsageRepository;
 import plaza.assistant.usage.UsageResource;
 import plaza.assistant.ws.AssistantSocket;
 import plaza.assistant.ws.SocketRoute;
-import plaza.assistant.ws.UpgradeAuth;
+import plaza.platform.security.UpgradeGate;
 import plaza.platform.PlazaService;
 import plaza.platform.db.Database;
 import plaza.platform.http.CorsPolicy;
@@ -44,7 +44,7 @@ public final class AssistantService implements PlazaService {
     private final UsageResource usageResource;
     private final QuotaResource quotaResource;
     private final SocketRoute socketRoute;
-    private final UpgradeAuth upgradeAuth;
+    private final UpgradeGate upgradeAuth;
     private final int maxInFlightPerSocket;
     private final TokenVerifier tokens;
 
@@ -65,7 +65,7 @@ public final class AssistantService implements PlazaService {
         this.promptResource = new PromptResource(prompts, tokens);
         this.usageResource = new UsageResource(usage, quotas, tokens);
         this.quotaResource = new QuotaResource(usage, quotas, tokens);
-        this.upgradeAuth = new UpgradeAuth(tokens, CorsPolicy.create(root.get("cors")));
+        this.upgradeAuth = new UpgradeGate(CorsPolicy.create(root.get("cors")), tokens);
         this.socketRoute = new SocketRoute(upgradeAuth);
         this.maxInFlightPerSocket = AssistantSettings.dashed(assistant.get("ws"), "max-in-flight").map(Integer::parseInt).orElse(4);
     }

@@ -23,7 +23,7 @@ import plaza.chat.presence.ConnectionStore;
 import plaza.chat.presence.Presence;
 import plaza.chat.ws.ChatActions;
 import plaza.chat.ws.ChatSockets;
-import plaza.chat.ws.UpgradeGate;
+import plaza.platform.security.UpgradeGate;
 import plaza.platform.PlazaService;
 import plaza.platform.db.Database;
 import plaza.platform.http.CorsPolicy;

@@ -1,5 +1,7 @@
 package plaza.assistant.ws;
 
+import plaza.platform.security.UpgradeGate;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +39,7 @@ import plaza.platform.security.Caller;
 public final class AssistantSocket implements WsListener {
 
     private static final int MAX_TEXT = 1024 * 1024;
-    private final UpgradeAuth auth;
+    private final UpgradeGate auth;
     private final ReplyService replies;
     private final int maxInFlight;
     private final Map<String, Generation> inFlight = new ConcurrentHashMap<>();
@@ -45,7 +47,7 @@ public final class AssistantSocket implements WsListener {
     private volatile Caller caller;
     private volatile SocketSender sender;
 
-    public AssistantSocket(UpgradeAuth auth, ReplyService replies, int maxInFlight) {
+    public AssistantSocket(UpgradeGate auth, ReplyService replies, int maxInFlight) {
         this.auth = auth;
         this.replies = replies;
         this.maxInFlight = maxInFlight;
@@ -54,7 +56,7 @@ public final class AssistantSocket implements WsListener {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         try {
-            UpgradeAuth.Result result = auth.authenticate(prologue, headers);
+            UpgradeGate.Admission result = auth.admit(headers, prologue.query());
             caller = result.caller();
             if (result.subprotocol()) {
                 WritableHeaders<?> response = WritableHeaders.create();

@@ -1,5 +1,7 @@
 package plaza.assistant.ws;
 
+import plaza.platform.security.UpgradeGate;
+
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -15,9 +17,9 @@ import plaza.platform.http.Problems;
  */
 public final class SocketRoute implements HttpService {
 
-    private final UpgradeAuth auth;
+    private final UpgradeGate auth;
 
-    public SocketRoute(UpgradeAuth auth) {
+    public SocketRoute(UpgradeGate auth) {
         this.auth = auth;
     }
 
@@ -27,7 +29,7 @@ public final class SocketRoute implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        auth.authenticate(req.prologue(), req.headers());
+        auth.admit(req.headers(), req.prologue().query());
         res.header("Upgrade", "websocket");
         throw new ProblemException(Status.create(426, "Upgrade Required"), "upgrade-required", "Upgrade required",
                                    "/ai/ws is a WebSocket endpoint: connect with a WebSocket client.");

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import plaza.chat.ws.UpgradeGate;
+import plaza.platform.security.UpgradeGate;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
 

@@ -1,5 +1,7 @@
 package plaza.chat.ws;
 
+import plaza.platform.security.UpgradeGate;
+
 import java.util.Optional;
 
 import io.helidon.common.buffers.BufferData;

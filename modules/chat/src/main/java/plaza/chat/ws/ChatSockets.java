@@ -1,5 +1,7 @@
 package plaza.chat.ws;
 
+import plaza.platform.security.UpgradeGate;
+
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;

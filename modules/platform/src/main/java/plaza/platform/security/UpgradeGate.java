@@ -1,4 +1,4 @@
-package plaza.chat.ws;
+package plaza.platform.security;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +11,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import plaza.platform.http.CorsPolicy;
 import plaza.platform.http.ProblemException;
-import plaza.platform.security.Caller;
-import plaza.platform.security.TokenVerifier;
 
 /**
- * Who may open {@code /chat/ws}: an allowed {@code Origin} (or none, as from wscat) and a valid
+ * Who may open a WebSocket ({@code /chat/ws}, {@code /ai/ws}): an allowed {@code Origin} (or none, as from wscat) and a valid
  * access token from {@code Authorization: Bearer …}, {@code ?token=…} or {@code
  * Sec-WebSocket-Protocol: bearer, <token>} (browsers cannot set headers on a WebSocket). The
  * WebSocket upgrade and the HTTP route behind it (which answers the 401/403 that Helidon 4.1.2
