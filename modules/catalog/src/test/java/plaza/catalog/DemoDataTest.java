@@ -1,5 +1,7 @@
 package plaza.catalog;
 
+import plaza.testing.JsonApi;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +29,10 @@ class DemoDataTest {
 
     /** A Wednesday, 10:00 in Seoul: every demo channel is on air 06:00–02:00. */
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-05-20T01:00:00Z"));
-    private final Api api;
+    private final JsonApi api;
 
     DemoDataTest(Http1Client client) {
-        this.api = new Api(client);
+        this.api = new JsonApi(client);
     }
 
     @SetUpServer

@@ -1,5 +1,7 @@
 package plaza.catalog;
 
+import plaza.testing.JsonApi;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +25,10 @@ class ProductAdminTest {
 
     private static final TestTokens TOKENS = TestTokens.create();
     private static final String ADMIN = TOKENS.token("admin-1", "admin");
-    private final Api api;
+    private final JsonApi api;
 
     ProductAdminTest(Http1Client client) {
-        this.api = new Api(client);
+        this.api = new JsonApi(client);
     }
 
     @SetUpServer
@@ -56,7 +58,7 @@ class ProductAdminTest {
 
     @Test
     void createUpdateDelete() {
-        Api.Response created = api.send(Method.POST, "/kok/products", ADMIN, "application/json", NEW_PRODUCT);
+        JsonApi.Response created = api.send(Method.POST, "/kok/products", ADMIN, "application/json", NEW_PRODUCT);
         assertThat(created.status(), is(201));
         long id = created.body().get("id").asLong();
         assertThat(created.body().get("salePrice").asInt(), is(5100));
@@ -64,7 +66,7 @@ class ProductAdminTest {
         assertThat(api.get("/kok/products", "q", "햇감자").ids("items"), contains(id));
 
         String renamed = NEW_PRODUCT.replace("햇감자 1kg", "수미감자 2kg");
-        Api.Response updated = api.send(Method.PUT, "/kok/products/" + id, ADMIN, "application/json", renamed);
+        JsonApi.Response updated = api.send(Method.PUT, "/kok/products/" + id, ADMIN, "application/json", renamed);
         assertThat(updated.status(), is(200));
         assertThat(api.get("/kok/products", "q", "햇감자").body().get("total").asInt(), is(0)); // search key follows the name
         assertThat(api.get("/kok/products", "q", "수미").ids("items"), contains(id));
@@ -89,7 +91,7 @@ class ProductAdminTest {
                 {"{\"name\":\"x\",\"category\":\"채소\",\"price\":100,\"id\":99}", "id"},
         };
         for (String[] c : cases) {
-            Api.Response r = api.send(Method.POST, "/kok/products", ADMIN, "application/json", c[0]);
+            JsonApi.Response r = api.send(Method.POST, "/kok/products", ADMIN, "application/json", c[0]);
             assertThat(c[1], r.status(), is(400));
             assertThat(r.contentType(), is("application/problem+json"));
             assertThat(c[1], r.body().get("errors").get(0).get("field").asText(), is(c[1]));
@@ -110,7 +112,7 @@ class ProductAdminTest {
                 "just a string"
                 {"id":100,"name":"임포트 양파 3kg","category":"채소","price":7000,"stock":5}
                 """;
-        Api.Response r = api.send(Method.POST, "/kok/products/import", ADMIN, "application/x-ndjson", lines);
+        JsonApi.Response r = api.send(Method.POST, "/kok/products/import", ADMIN, "application/x-ndjson", lines);
         assertThat(r.status(), is(200));
         assertThat(r.body().get("imported").asInt(), is(3));
         assertThat(r.body().get("failed").asInt(), is(4));
@@ -138,7 +140,7 @@ class ProductAdminTest {
         assertThat(api.send(Method.PUT, "/kok/wishlist/2", alice, null, null).status(), is(204));
         assertThat(api.send(Method.PUT, "/kok/wishlist/424242", alice, null, null).status(), is(404));
         assertThat(api.send(Method.PUT, "/kok/wishlist/abc", alice, null, null).status(), is(400));
-        Api.Response list = api.getAs(alice, "/kok/wishlist");
+        JsonApi.Response list = api.getAs(alice, "/kok/wishlist");
         List<Long> ids = new ArrayList<>();
         list.body().get("items").forEach(n -> ids.add(n.get("product").get("id").asLong()));
         assertThat(ids, contains(2L, 1L));

@@ -1,5 +1,7 @@
 package plaza.catalog;
 
+import plaza.testing.JsonApi;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -56,10 +58,10 @@ class ProductSearchTest {
 
     static final String FIXTURE = fixture();
 
-    private final Api api;
+    private final JsonApi api;
 
     ProductSearchTest(Http1Client client) {
-        this.api = new Api(client);
+        this.api = new JsonApi(client);
     }
 
     @SetUpServer
@@ -96,7 +98,7 @@ class ProductSearchTest {
 
     @Test
     void koreanSubstringFindsWordsInsideNames() {
-        Api.Response r = api.get("/kok/products", "q", "김치", "size", "100");
+        JsonApi.Response r = api.get("/kok/products", "q", "김치", "size", "100");
         assertThat(r.status(), is(200));
         assertThat(r.names("items"), hasItems("포기김치 5kg", "열무김치 2kg", "김치", "김치찌개용 돼지고기 500g"));
         assertThat(r.names("items"), not(hasItem("된장 1kg")));
@@ -105,7 +107,7 @@ class ProductSearchTest {
 
     @Test
     void mostRelevantFirstExactThenPrefixThenSubstringThenPopular() {
-        Api.Response r = api.get("/kok/products", "q", "김치");
+        JsonApi.Response r = api.get("/kok/products", "q", "김치");
         // exact name; then products whose keyword is exactly the query (by review count); then a name that
         // merely starts with it (pork for kimchi stew is not kimchi)
         assertThat(r.ids("items"), contains(3L, 1L, 2L, 4L));
@@ -137,7 +139,7 @@ class ProductSearchTest {
         assertThat(api.get("/kok/products", "q", "%").ids("items"), contains(10L));
         assertThat(api.get("/kok/products", "q", "_").ids("items"), contains(11L));
         assertThat(api.get("/kok/products", "q", "\\").body().get("total").asInt(), is(0));
-        Api.Response injection = api.get("/kok/products", "q", "' OR '1'='1' --");
+        JsonApi.Response injection = api.get("/kok/products", "q", "' OR '1'='1' --");
         assertThat(injection.status(), is(200));
         assertThat(injection.body().get("total").asInt(), is(0));
         assertThat(api.get("/kok/products", "category", "채소' OR 1=1 #").body().get("total").asInt(), is(0));
@@ -146,7 +148,7 @@ class ProductSearchTest {
     @Test
     void categoryAndPriceFilters() {
         assertThat(api.get("/kok/products", "category", "두부/콩").ids("items"), containsInAnyOrder(6L, 7L));
-        Api.Response range = api.get("/kok/products", "minPrice", "2600", "maxPrice", "3000", "size", "100");
+        JsonApi.Response range = api.get("/kok/products", "minPrice", "2600", "maxPrice", "3000", "size", "100");
         List<Integer> prices = new ArrayList<>();
         range.body().get("items").forEach(n -> prices.add(n.get("salePrice").asInt()));
         assertThat(prices, everyItem(greaterThanOrEqualTo(2600)));
@@ -184,7 +186,7 @@ class ProductSearchTest {
     }
 
     private void assertSorted(String sort, Comparator<JsonNode> order) {
-        Api.Response r = api.get("/kok/products", "sort", sort, "size", "100");
+        JsonApi.Response r = api.get("/kok/products", "sort", sort, "size", "100");
         assertThat(sort, r.status(), is(200));
         List<JsonNode> items = new ArrayList<>();
         r.body().get("items").forEach(items::add);
@@ -203,7 +205,7 @@ class ProductSearchTest {
             List<Long> paged = new ArrayList<>();
             int total = -1;
             for (int page = 1; page <= 10; page++) {
-                Api.Response r = api.get("/kok/products", "sort", sort, "q", q, "size", "7", "page", String.valueOf(page));
+                JsonApi.Response r = api.get("/kok/products", "sort", sort, "q", q, "size", "7", "page", String.valueOf(page));
                 total = r.body().get("total").asInt();
                 assertThat(r.body().get("totalPages").asInt(), is((total + 6) / 7));
                 if (r.body().get("items").isEmpty()) {
@@ -220,7 +222,7 @@ class ProductSearchTest {
 
     @Test
     void pagePastTheEndIsEmptyWithTheRightTotal() {
-        Api.Response r = api.get("/kok/products", "page", "500", "size", "10");
+        JsonApi.Response r = api.get("/kok/products", "page", "500", "size", "10");
         assertThat(r.status(), is(200));
         assertThat(r.body().get("items").size(), is(0));
         assertThat(r.body().get("total").asInt(), is(42));
@@ -233,12 +235,12 @@ class ProductSearchTest {
                 {"minPrice", "-1"}, {"minPrice", "1e3"}, {"maxPrice", "99999999999"}, {"q", "김".repeat(101)},
                 {"category", "x".repeat(51)}};
         for (String[] param : bad) {
-            Api.Response r = api.get("/kok/products", param[0], param[1]);
+            JsonApi.Response r = api.get("/kok/products", param[0], param[1]);
             assertThat(param[0] + "=" + param[1].substring(0, Math.min(10, param[1].length())), r.status(), is(400));
             assertThat(r.contentType(), is("application/problem+json"));
             assertThat(r.body().get("errors").get(0).get("field").asText(), is(param[0]));
         }
-        Api.Response inverted = api.get("/kok/products", "minPrice", "5000", "maxPrice", "1000");
+        JsonApi.Response inverted = api.get("/kok/products", "minPrice", "5000", "maxPrice", "1000");
         assertThat(inverted.status(), is(400));
         assertThat(inverted.body().get("errors").get(0).get("field").asText(), is("minPrice"));
         assertThat(api.get("/kok/products/abc").status(), is(400));
@@ -249,11 +251,11 @@ class ProductSearchTest {
 
     @Test
     void productDetailAndUnknownId() {
-        Api.Response r = api.get("/kok/products/1");
+        JsonApi.Response r = api.get("/kok/products/1");
         assertThat(r.status(), is(200));
         assertThat(r.body().get("description").asText(), is("국산 배추로 담근 포기김치"));
         assertThat(r.body().get("keywords").get(0).asText(), is("김치"));
-        Api.Response missing = api.get("/kok/products/999999");
+        JsonApi.Response missing = api.get("/kok/products/999999");
         assertThat(missing.status(), is(404));
         assertThat(missing.contentType(), is("application/problem+json"));
         // lists leave the description out
@@ -262,7 +264,7 @@ class ProductSearchTest {
 
     @Test
     void categoriesWithCounts() {
-        Api.Response r = api.get("/kok/categories");
+        JsonApi.Response r = api.get("/kok/categories");
         assertThat(r.status(), is(200));
         JsonNode first = r.body().get("categories").get(0);
         assertThat(first.get("name").asText(), is("채소"));
@@ -273,7 +275,7 @@ class ProductSearchTest {
     @Test
     void byKeywordsFindsProductsPerIngredientInStockFirst() {
         // repeated and comma-separated keywords both count
-        Api.Response r = api.getRepeated("/kok/products/by-keywords", "keyword", "두부", "계란,다진 대파", "트러플");
+        JsonApi.Response r = api.getRepeated("/kok/products/by-keywords", "keyword", "두부", "계란,다진 대파", "트러플");
         assertThat(r.status(), is(200));
         JsonNode results = r.body().get("results");
         assertThat(results.size(), is(4));

@@ -1,5 +1,7 @@
 package plaza.catalog;
 
+import plaza.testing.JsonApi;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -52,10 +54,10 @@ class ScheduleTest {
             {"id":7,"channel":"shop-c","title":"UTC로 입력","startsAt":"2025-03-10T05:00:00Z","endsAt":"2025-03-10T06:00:00Z"}
             """;
 
-    private final Api api;
+    private final JsonApi api;
 
     ScheduleTest(Http1Client client) {
-        this.api = new Api(client);
+        this.api = new JsonApi(client);
     }
 
     @SetUpServer
@@ -66,14 +68,14 @@ class ScheduleTest {
     @BeforeEach
     void load() {
         CLOCK.set(NINE_PM_KST);
-        Api.Response r = api.send(Method.POST, "/home-shopping/broadcasts/import", TOKENS.token("admin-1", "admin"),
+        JsonApi.Response r = api.send(Method.POST, "/home-shopping/broadcasts/import", TOKENS.token("admin-1", "admin"),
                                   "application/x-ndjson", BROADCASTS);
         assertThat(r.text(), r.body().get("failed").asInt(), is(0));
     }
 
     @Test
     void dayInSeoulIncludesBroadcastsCrossingMidnightAndExcludesOnesTouchingIt() {
-        Api.Response r = api.get("/home-shopping/schedule", "date", "2025-03-10");
+        JsonApi.Response r = api.get("/home-shopping/schedule", "date", "2025-03-10");
         assertThat(r.status(), is(200));
         assertThat(r.ids("broadcasts"), contains(1L, 2L, 7L, 3L, 4L));
         assertThat(r.body().get("zone").asText(), is("Asia/Seoul"));
@@ -87,7 +89,7 @@ class ScheduleTest {
 
     @Test
     void scheduleByChannelAndProductsInBroadcastOrder() {
-        Api.Response r = api.get("/home-shopping/schedule", "date", "2025-03-10", "channel", "shop-b");
+        JsonApi.Response r = api.get("/home-shopping/schedule", "date", "2025-03-10", "channel", "shop-b");
         assertThat(r.ids("broadcasts"), contains(2L));
         assertThat(r.body().get("broadcasts").get(0).get("channel").get("name").asText(), is("비쇼핑"));
         List<Long> products = List.of(r.body().get("broadcasts").get(0).get("products").get(0).get("id").asLong(),
@@ -100,14 +102,14 @@ class ScheduleTest {
     void defaultDateIsTodayInSeoulNotInUtc() {
         // 2025-03-10 16:30 UTC is already 01:30 on the 11th in Seoul
         CLOCK.set(Instant.parse("2025-03-10T16:30:00Z"));
-        Api.Response r = api.get("/home-shopping/schedule");
+        JsonApi.Response r = api.get("/home-shopping/schedule");
         assertThat(r.body().get("date").asText(), is("2025-03-11"));
         assertThat(r.ids("broadcasts"), contains(4L, 6L));
     }
 
     @Test
     void liveNowFollowsTheClock() {
-        Api.Response r = api.get("/home-shopping/live");
+        JsonApi.Response r = api.get("/home-shopping/live");
         assertThat(r.status(), is(200));
         assertThat(r.ids("broadcasts"), contains(3L));
         assertThat(r.body().get("broadcasts").get(0).get("live").asBoolean(), is(true));
@@ -123,7 +125,7 @@ class ScheduleTest {
 
     @Test
     void broadcastDetailWithProductsAndLiveFlag() {
-        Api.Response r = api.get("/home-shopping/broadcasts/3");
+        JsonApi.Response r = api.get("/home-shopping/broadcasts/3");
         assertThat(r.status(), is(200));
         assertThat(r.body().get("title").asText(), is("저녁 라이브"));
         assertThat(r.body().get("live").asBoolean(), is(true));
@@ -135,7 +137,7 @@ class ScheduleTest {
 
     @Test
     void channelsAreCreatedByBroadcasts() {
-        Api.Response r = api.get("/home-shopping/channels");
+        JsonApi.Response r = api.get("/home-shopping/channels");
         assertThat(r.body().get("channels").get(0).get("code").asText(), is("shop-a"));
         assertThat(r.body().get("channels").get(0).get("name").asText(), is("에이홈쇼핑"));
         assertThat(r.body().get("channels").get(2).get("name").asText(), is("shop-c"));
@@ -145,7 +147,7 @@ class ScheduleTest {
     void badScheduleParametersAre400() {
         for (String[] param : new String[][] {{"date", "2025-13-01"}, {"date", "yesterday"}, {"date", "2025-03-10T00:00"},
                 {"channel", "Shop A"}, {"channel", "' OR 1=1 --"}}) {
-            Api.Response r = api.get("/home-shopping/schedule", param[0], param[1]);
+            JsonApi.Response r = api.get("/home-shopping/schedule", param[0], param[1]);
             assertThat(param[1], r.status(), is(400));
             assertThat(r.contentType(), is("application/problem+json"));
             assertThat(r.body().get("errors").get(0).get("field").asText(), is(param[0]));
@@ -163,7 +165,7 @@ class ScheduleTest {
         assertThat(api.send(Method.POST, "/home-shopping/broadcasts/import", TOKENS.token("u1"), "application/x-ndjson", body).status(), is(403));
 
         String admin = TOKENS.token("a1", "admin");
-        Api.Response created = api.send(Method.POST, "/home-shopping/broadcasts", admin, "application/json", body);
+        JsonApi.Response created = api.send(Method.POST, "/home-shopping/broadcasts", admin, "application/json", body);
         assertThat(created.status(), is(201));
         long id = created.body().get("id").asLong();
         assertThat(api.get("/home-shopping/schedule", "date", "2025-03-12").ids("broadcasts"), contains(id));
@@ -189,7 +191,7 @@ class ScheduleTest {
                 {"{\"channel\":\"shop-a\",\"startsAt\":\"2025-03-12T10:00:00Z\",\"endsAt\":\"2025-03-12T11:00:00Z\"}", "title"},
         };
         for (String[] c : cases) {
-            Api.Response r = api.send(Method.POST, "/home-shopping/broadcasts", admin, "application/json", c[0]);
+            JsonApi.Response r = api.send(Method.POST, "/home-shopping/broadcasts", admin, "application/json", c[0]);
             assertThat(c[0], r.status(), is(400));
             assertThat(c[0], r.body().get("errors").get(0).get("field").asText(), is(c[1]));
         }
@@ -205,7 +207,7 @@ class ScheduleTest {
 
                 {"id":23,"channel":"shop-d","title":"또 좋은 방송","startsAt":"2025-03-20T14:00:00+09:00","endsAt":"2025-03-20T15:00:00+09:00"}
                 """;
-        Api.Response r = api.send(Method.POST, "/home-shopping/broadcasts/import", TOKENS.token("a1", "admin"),
+        JsonApi.Response r = api.send(Method.POST, "/home-shopping/broadcasts/import", TOKENS.token("a1", "admin"),
                                   "application/x-ndjson", lines);
         assertThat(r.status(), is(200));
         assertThat(r.body().get("imported").asInt(), is(2));

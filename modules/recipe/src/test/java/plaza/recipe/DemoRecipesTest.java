@@ -1,5 +1,7 @@
 package plaza.recipe;
 
+import plaza.testing.JsonApi;
+
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +26,10 @@ import static org.hamcrest.Matchers.is;
 @ServerTest
 class DemoRecipesTest {
 
-    private final Api api;
+    private final JsonApi api;
 
     DemoRecipesTest(Http1Client client) {
-        this.api = new Api(client);
+        this.api = new JsonApi(client);
     }
 
     @SetUpServer
@@ -43,7 +45,7 @@ class DemoRecipesTest {
     void everyDemoRecipeIsLoaded() {
         assertThat(api.get("/recipes").body().get("total").asInt(), greaterThanOrEqualTo(100));
         assertThat(api.get("/recipes", "q", "김치찌개").body().get("items").get(0).get("title").asText(), is("김치찌개"));
-        Api.Response cook = api.get("/recipes/by-ingredients", "have", "계란,대파,두부");
+        JsonApi.Response cook = api.get("/recipes/by-ingredients", "have", "계란,대파,두부");
         assertThat(cook.body().get("total").asInt(), greaterThan(10));
         assertThat(cook.body().get("items").get(0).get("coverage").asDouble(), greaterThan(0.5));
     }

@@ -1,5 +1,7 @@
 package plaza.recipe;
 
+import plaza.testing.JsonApi;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +28,10 @@ class RecipeTest {
 
     private static final TestTokens TOKENS = TestTokens.create();
     private static WebServer catalog;
-    private final Api api;
+    private final JsonApi api;
 
     RecipeTest(Http1Client client) {
-        this.api = new Api(client);
+        this.api = new JsonApi(client);
     }
 
     @SetUpServer
@@ -52,7 +54,7 @@ class RecipeTest {
         assertThat(api.get("/recipes", "tag", "초간단").ids("items"), contains(1L, 4L));
         assertThat(api.get("/recipes", "maxMinutes", "20").ids("items"), contains(1L, 2L, 4L));
         assertThat(api.get("/recipes", "q", "대파", "tag", "찌개").ids("items"), contains(3L));
-        Api.Response page2 = api.get("/recipes", "maxMinutes", "60", "size", "2", "page", "2");
+        JsonApi.Response page2 = api.get("/recipes", "maxMinutes", "60", "size", "2", "page", "2");
         assertThat(page2.ids("items"), contains(3L, 4L));
         assertThat(page2.body().get("total").asInt(), is(5));
         assertThat(api.get("/recipes", "q", "%").body().get("total").asInt(), is(0));
@@ -60,7 +62,7 @@ class RecipeTest {
 
     @Test
     void byIngredientsRanksByCoverageAndListsWhatIsMissing() {
-        Api.Response r = api.get("/recipes/by-ingredients", "have", "계란, 대파,두부");
+        JsonApi.Response r = api.get("/recipes/by-ingredients", "have", "계란, 대파,두부");
         assertThat(r.text(), r.status(), is(200));
         List<Long> ids = new ArrayList<>();
         r.body().get("items").forEach(n -> ids.add(n.get("recipe").get("id").asLong()));
@@ -83,7 +85,7 @@ class RecipeTest {
 
     @Test
     void recipeDetailCarriesKokProductsPerIngredient() {
-        Api.Response r = api.get("/recipes/3");
+        JsonApi.Response r = api.get("/recipes/3");
         assertThat(r.status(), is(200));
         assertThat(r.body().get("productsUnavailable").asBoolean(), is(false));
         JsonNode ingredients = r.body().get("ingredients");
@@ -107,7 +109,7 @@ class RecipeTest {
                 {"/recipes/by-ingredients", "have", String.join(",", java.util.Collections.nCopies(31, "x").stream()
                         .map(x -> x + Math.random()).toList())}};
         for (String[] b : bad) {
-            Api.Response r = api.get(b[0], b[1], b[2]);
+            JsonApi.Response r = api.get(b[0], b[1], b[2]);
             assertThat(b[0] + " " + b[1], r.status(), is(400));
             assertThat(r.contentType(), is("application/problem+json"));
             assertThat(r.body().get("errors").get(0).get("field").asText(), is(b[1]));
@@ -128,7 +130,7 @@ class RecipeTest {
         assertThat(api.send(Method.POST, "/recipes/import", TOKENS.token("u1"), "application/x-ndjson", body).status(), is(403));
 
         String admin = TOKENS.token("a1", "admin");
-        Api.Response created = api.send(Method.POST, "/recipes", admin, "application/json", body);
+        JsonApi.Response created = api.send(Method.POST, "/recipes", admin, "application/json", body);
         assertThat(created.status(), is(201));
         long id = created.body().get("id").asLong();
         assertThat(api.get("/recipes", "tag", "전").ids("items"), contains(id));
@@ -152,7 +154,7 @@ class RecipeTest {
                 {"{\"title\":\"t\",\"minutes\":5,\"imageUrl\":\"javascript:alert(1)\",\"ingredients\":[{\"name\":\"a\"}],\"steps\":[\"b\"]}", "imageUrl"},
         };
         for (String[] c : cases) {
-            Api.Response r = api.send(Method.POST, "/recipes", admin, "application/json", c[0]);
+            JsonApi.Response r = api.send(Method.POST, "/recipes", admin, "application/json", c[0]);
             assertThat(c[1], r.status(), is(400));
             assertThat(c[1], r.body().get("errors").get(0).get("field").asText(), is(c[1]));
         }
@@ -170,7 +172,7 @@ class RecipeTest {
                 {"id":43,"title":"또 좋은 레시피","minutes":300,"ingredients":[{"name":"곤약"}],"steps":["데친다."],"tags":["임포트"]}
                 ["an","array"]
                 """;
-        Api.Response r = api.send(Method.POST, "/recipes/import", TOKENS.token("a1", "admin"), "application/x-ndjson", lines);
+        JsonApi.Response r = api.send(Method.POST, "/recipes/import", TOKENS.token("a1", "admin"), "application/x-ndjson", lines);
         assertThat(r.status(), is(200));
         assertThat(r.body().get("imported").asInt(), is(2));
         assertThat(r.body().get("failed").asInt(), is(3));
@@ -195,7 +197,7 @@ class RecipeTest {
         assertThat(api.send(Method.PUT, "/recipes/bookmarks/1", alice, null, null).status(), is(204));
         assertThat(api.send(Method.PUT, "/recipes/bookmarks/999", alice, null, null).status(), is(404));
         assertThat(api.send(Method.PUT, "/recipes/bookmarks/abc", alice, null, null).status(), is(400));
-        Api.Response list = api.getAs(alice, "/recipes/bookmarks");
+        JsonApi.Response list = api.getAs(alice, "/recipes/bookmarks");
         List<Long> ids = new ArrayList<>();
         list.body().get("items").forEach(n -> ids.add(n.get("recipe").get("id").asLong()));
         assertThat(ids, contains(1L, 3L));

@@ -1,4 +1,4 @@
-package plaza.recipe;
+package plaza.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,23 +12,23 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import plaza.platform.http.Json;
 
-/** A thin JSON client over the test server. */
-final class Api {
+/** A thin JSON client over a test server: requests with JSON bodies and bearer tokens, responses parsed once. */
+public final class JsonApi {
 
     private final Http1Client client;
 
-    Api(Http1Client client) {
+    public JsonApi(Http1Client client) {
         this.client = client;
     }
 
-    record Response(int status, String contentType, JsonNode body, String text) {
-        List<Long> ids(String arrayField) {
+    public record Response(int status, String contentType, JsonNode body, String text) {
+        public List<Long> ids(String arrayField) {
             List<Long> ids = new ArrayList<>();
             body.get(arrayField).forEach(n -> ids.add(n.get("id").asLong()));
             return ids;
         }
 
-        List<String> names(String arrayField) {
+        public List<String> names(String arrayField) {
             List<String> names = new ArrayList<>();
             body.get(arrayField).forEach(n -> names.add(n.get("name").asText()));
             return names;
@@ -36,12 +36,12 @@ final class Api {
     }
 
     /** GET with query parameters given as name, value, name, value… */
-    Response get(String path, String... query) {
+    public Response get(String path, String... query) {
         return call(Method.GET, path, null, null, null, query);
     }
 
     /** GET with one parameter repeated once per value. */
-    Response getRepeated(String path, String name, String... values) {
+    public Response getRepeated(String path, String name, String... values) {
         Http1ClientRequest request = client.get(path).queryParam(name, values);
         try (HttpClientResponse res = request.request()) {
             String text = res.as(String.class);
@@ -50,11 +50,11 @@ final class Api {
         }
     }
 
-    Response getAs(String token, String path, String... query) {
+    public Response getAs(String token, String path, String... query) {
         return call(Method.GET, path, token, null, null, query);
     }
 
-    Response send(Method method, String path, String token, String contentType, String body) {
+    public Response send(Method method, String path, String token, String contentType, String body) {
         return call(method, path, token, contentType, body);
     }
 
