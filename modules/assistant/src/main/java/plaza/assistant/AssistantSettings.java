@@ -88,16 +88,9 @@ public record AssistantSettings(String defaultSystemPrompt,
         return new ModelCatalog(defaultModel, models, new LocalModel(localTokenDelay), remote);
     }
 
-    /**
-     * A dashed key, or the dotted one environment variables turn into ({@code ASSISTANT_PROVIDER_BASE_URL}
-     * becomes {@code assistant.provider.base.url} in Helidon's mapping).
-     */
+    /** A non-blank value ({@code ASSISTANT_PROVIDER_BASE_URL} reaches {@code provider.base-url} through PlazaConfig). */
     static Optional<String> dashed(Config node, String key) {
-        Optional<String> direct = node.get(key).asString().asOptional().filter(s -> !s.isBlank());
-        if (direct.isPresent()) {
-            return direct;
-        }
-        return node.get(key.replace('-', '.')).asString().asOptional().filter(s -> !s.isBlank());
+        return node.get(key).asString().asOptional().filter(s -> !s.isBlank());
     }
 
     static Duration durationOf(Config node, String key, Duration fallback) {

@@ -5,8 +5,8 @@ import java.util.Map;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-import io.helidon.config.EnvironmentVariables;
 import org.junit.jupiter.api.Test;
+import plaza.platform.config.PlazaConfig;
 import plaza.assistant.model.ModelCatalog;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -17,7 +17,7 @@ class AssistantSettingsTest {
 
     @Test
     void environmentVariablesConfigureTheProviderAndLimits() {
-        Map<String, String> env = EnvironmentVariables.expand(Map.of(
+        Config root = PlazaConfig.withSeedVariables(Config.empty(), Map.of(
                 "ASSISTANT_PROVIDER_BASE_URL", "http://127.0.0.1:9/v1",
                 "ASSISTANT_PROVIDER_API_KEY", "sk-test",
                 "ASSISTANT_PROVIDER_MODEL", "llama3.1:8b",
@@ -26,7 +26,7 @@ class AssistantSettingsTest {
                 "ASSISTANT_MEMORY_RESERVE_TOKENS", "2048",
                 "ASSISTANT_QUOTA_DAILY_TOKENS", "5000",
                 "ASSISTANT_LOCAL_TOKEN_DELAY", "PT0S"));
-        Config assistant = Config.just(ConfigSources.create(env)).get("assistant");
+        Config assistant = root.get("assistant");
         AssistantSettings settings = AssistantSettings.from(assistant);
         assertThat(settings.memory().reserveTokens(), is(2048));
         assertThat(settings.quota().dailyTokens(), is(5000L));

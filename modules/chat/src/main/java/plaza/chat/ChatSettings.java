@@ -32,14 +32,9 @@ public record ChatSettings(int maxMessageLength, int maxFrameBytes, double rateP
                            Duration retention, int maxReplay, Duration heartbeatInterval, Duration replicaExpiry,
                            Duration listenerCheck, Duration listenerMaxBackoff, String channel, String replicaId) {
 
-    /**
-     * {@code chat.<key>}, or the same key with dots for dashes, so that plain environment variables
-     * work: {@code CHAT_MAX_MESSAGE_LENGTH} becomes {@code chat.max.message.length} in Helidon
-     * (the dashed form would need {@code CHAT_MAX_dash_MESSAGE_dash_LENGTH}).
-     */
+    /** {@code chat.<key>}; {@code CHAT_MAX_MESSAGE_LENGTH} reaches {@code chat.max-message-length} through PlazaConfig. */
     static Config key(Config chat, String key) {
-        Config dashed = chat.get(key);
-        return dashed.exists() ? dashed : chat.get(key.replace('-', '.'));
+        return chat.get(key);
     }
 
     public static ChatSettings from(Config chat) {
