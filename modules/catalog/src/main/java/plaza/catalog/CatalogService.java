@@ -52,11 +52,11 @@ public final class CatalogService implements PlazaService {
 
         if (config.get("demo-data").asBoolean().orElse(false)) {
             if (productRepository.isEmpty()) {
-                DemoData.load(DemoData.PRODUCTS, productImport);
+                productImport.runResource(DemoData.PRODUCTS);
             }
             if (broadcastRepository.isEmpty()) {
-                DemoData.load(DemoData.BROADCASTS, ScheduleResource.importer(db.dataSource(), broadcastRepository,
-                                                                             DemoData.shiftToCurrentWeek(clock, zone)));
+                ScheduleResource.importer(db.dataSource(), broadcastRepository, DemoData.shiftToCurrentWeek(clock, zone))
+                        .runResource(DemoData.BROADCASTS);
             }
         }
         return new CatalogService(db,

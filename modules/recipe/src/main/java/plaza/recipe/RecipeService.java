@@ -1,8 +1,5 @@
 package plaza.recipe;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +11,6 @@ import io.helidon.webserver.http.HttpRouting;
 import plaza.platform.PlazaService;
 import plaza.platform.db.Database;
 import plaza.platform.http.ServiceClient;
-import plaza.platform.imports.ImportReport;
 import plaza.platform.imports.JsonLinesImport;
 import plaza.platform.security.TokenVerifier;
 import plaza.recipe.bookmarks.BookmarkRepository;
@@ -33,7 +29,6 @@ import plaza.recipe.recipes.RecipeResource;
 public final class RecipeService implements PlazaService {
 
     public static final String DEMO_RECIPES = "demo/recipe/recipes.jsonl";
-    private static final System.Logger LOG = System.getLogger(RecipeService.class.getName());
 
     private final Database db;
     private final CatalogProducts products;
@@ -68,24 +63,11 @@ public final class RecipeService implements PlazaService {
         RecipeRepository recipeRepository = new RecipeRepository(db.dataSource(), clock);
         JsonLinesImport<RecipeInput> importer = RecipeResource.importer(db.dataSource(), recipeRepository);
         if (config.get("demo-data").asBoolean().orElse(false) && recipeRepository.isEmpty()) {
-            loadDemo(importer);
+            importer.runResource(DEMO_RECIPES);
         }
         return new RecipeService(db, products,
                                  new RecipeResource(recipeRepository, products, tokens, importer),
                                  new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens));
-    }
-
-    private static void loadDemo(JsonLinesImport<RecipeInput> importer) {
-        try (InputStream in = RecipeService.class.getClassLoader().getResourceAsStream(DEMO_RECIPES)) {
-            if (in == null) {
-                throw new IllegalStateException("Demo data " + DEMO_RECIPES + " is missing from the classpath");
-            }
-            ImportReport report = importer.run(in);
-            LOG.log(report.failed() == 0 ? Level.INFO : Level.WARNING, "Demo data " + DEMO_RECIPES + ": " + report.imported()
-                    + " imported, " + report.failed() + " refused");
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read demo data " + DEMO_RECIPES, e);
-        }
     }
 
     @Override

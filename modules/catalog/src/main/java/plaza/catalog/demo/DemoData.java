@@ -1,8 +1,5 @@
 package plaza.catalog.demo;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -11,11 +8,8 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 
-import plaza.platform.imports.ImportReport;
-import plaza.platform.imports.JsonLinesImport;
-
 /**
- * The demo catalog shipped in the jar ({@code demo/catalog/*.jsonl}, made by
+ * Where the demo catalog shipped in the jar lives ({@code demo/catalog/*.jsonl}, made by
  * {@code tools/demo-data/generate.py}), loaded through the same import as the admin endpoints when
  * {@code catalog.demo-data} is true and the tables are empty. Broadcasts were generated for the week
  * of {@link #REFERENCE_MONDAY}; they are moved to the current week (Monday to Sunday in the service's
@@ -27,7 +21,6 @@ public final class DemoData {
     public static final LocalDate REFERENCE_MONDAY = LocalDate.of(2025, 1, 6);
     public static final String PRODUCTS = "demo/catalog/products.jsonl";
     public static final String BROADCASTS = "demo/catalog/broadcasts.jsonl";
-    private static final System.Logger LOG = System.getLogger(DemoData.class.getName());
 
     private DemoData() {
     }
@@ -37,22 +30,5 @@ public final class DemoData {
         LocalDate monday = LocalDate.now(clock.withZone(zone)).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         ZonedDateTime reference = REFERENCE_MONDAY.atStartOfDay(zone);
         return Duration.between(reference, monday.atStartOfDay(zone));
-    }
-
-    /** Imports one resource; logs the outcome. */
-    public static ImportReport load(String resource, JsonLinesImport<?> importer) {
-        try (InputStream in = DemoData.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Demo data " + resource + " is missing from the classpath");
-            }
-            ImportReport report = importer.run(in);
-            LOG.log(report.failed() == 0 ? Level.INFO : Level.WARNING,
-                    "Demo data " + resource + ": " + report.imported() + " imported, " + report.failed() + " refused"
-                            + (report.errors().isEmpty() ? "" : " (first: line " + report.errors().getFirst().line() + " "
-                            + report.errors().getFirst().errors() + ")"));
-            return report;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read demo data " + resource, e);
-        }
     }
 }

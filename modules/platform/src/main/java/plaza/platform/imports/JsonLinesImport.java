@@ -86,6 +86,26 @@ public final class JsonLinesImport<T> {
         }
     }
 
+    /**
+     * Imports a JSON Lines resource shipped on the classpath (demo data) and logs the outcome;
+     * a missing or unreadable resource is a startup error.
+     */
+    public ImportReport runResource(String resource) {
+        try (InputStream in = JsonLinesImport.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Demo data " + resource + " is missing from the classpath");
+            }
+            ImportReport report = run(in);
+            LOG.log(report.failed() == 0 ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "Demo data " + resource + ": " + report.imported() + " imported, " + report.failed() + " refused"
+                            + (report.errors().isEmpty() ? "" : " (first: line " + report.errors().getFirst().line() + " "
+                            + report.errors().getFirst().errors() + ")"));
+            return report;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read demo data " + resource, e);
+        }
+    }
+
     /** Imports every line of {@code in} (UTF-8; blank lines are skipped but counted). */
     public ImportReport run(InputStream in) {
         var decoder = StandardCharsets.UTF_8.newDecoder()
