@@ -13,13 +13,12 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
-import io.helidon.webserver.observe.tracing.TracingObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import plaza.platform.http.CorsPolicy;
 import plaza.platform.http.Problems;
 import plaza.platform.http.SeedEndpoints;
 import plaza.platform.observe.HttpObservation;
+import plaza.platform.observe.MetricsEndpoint;
 import plaza.platform.observe.Telemetry;
 
 /**
@@ -56,7 +55,11 @@ public final class PlazaServer {
         if (observePort > 0) {
             String host = config.get("server.host").asString().orElse("0.0.0.0");
             server.putSocket("observe", socket -> socket.port(observePort).host(host)
-                    .directHandlers(Problems.directHandlers()));
+                    .directHandlers(Problems.directHandlers())
+                    .routing(routing -> {
+                        Problems.register(routing);
+                        routing.register("/observe/metrics", new MetricsEndpoint());
+                    }));
         }
 
         List<HealthCheck> checks = new ArrayList<>();
@@ -68,20 +71,17 @@ public final class PlazaServer {
                                   .sockets(observePort > 0 ? List.of("observe") : List.of(WebServer.DEFAULT_SOCKET_NAME))
                                   .addObserver(HealthObserver.builder().details(true).useSystemServices(false)
                                                        .addChecks(checks.toArray(HealthCheck[]::new)).build())
-                                  .addObserver(MetricsObserver.create())
                                   .build());
-        if (config.get("plaza.tracing.enabled").asBoolean().orElse(true)) {
-            server.addFeature(ObserveFeature.builder()
-                                      .name("tracing")
-                                      .observersDiscoverServices(false)
-                                      .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME))
-                                      .addObserver(TracingObserver.create(Telemetry.tracer()))
-                                      .build());
-        }
-
         CorsPolicy cors = CorsPolicy.create(config.get("cors"));
         boolean accessLog = config.get("plaza.access-log.enabled").asBoolean().orElse(true);
-        server.routing(routing -> routing(routing, cors, accessLog, services));
+        boolean tracing = config.get("plaza.tracing.enabled").asBoolean().orElse(true);
+        HttpObservation observation = new HttpObservation(accessLog, tracing ? Telemetry.tracer() : null, Telemetry.propagator());
+        server.routing(routing -> {
+            routing(routing, cors, observation, services);
+            if (observePort <= 0) {
+                routing.register("/observe/metrics", new MetricsEndpoint());
+            }
+        });
 
         WsRouting.Builder ws = WsRouting.builder();
         services.forEach(s -> s.websockets(ws));
@@ -118,10 +118,10 @@ public final class PlazaServer {
         chain.proceed();
     }
 
-    private static void routing(HttpRouting.Builder routing, CorsPolicy cors, boolean accessLog,
+    private static void routing(HttpRouting.Builder routing, CorsPolicy cors, HttpObservation observation,
                                 List<? extends PlazaService> services) {
         Problems.register(routing);
-        routing.addFilter(new HttpObservation(accessLog));
+        routing.addFilter(observation);
         routing.addFilter(cors);
         routing.addFilter(PlazaServer::requireEncodedTarget);
         routing.register("/", new SeedEndpoints());

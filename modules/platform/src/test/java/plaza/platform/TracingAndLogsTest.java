@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import plaza.platform.config.PlazaConfig;
 import plaza.platform.db.Database;
 import plaza.platform.http.Json;
+import plaza.platform.http.ServiceClient;
 import plaza.platform.observe.JsonLogFormatter;
 import plaza.platform.observe.Telemetry;
 
@@ -66,10 +67,48 @@ class TracingAndLogsTest {
             // The server's request span hangs under the caller's span; its own children under it.
             assertThat(finished.stream().filter(s -> s.getTraceId().equals(TRACE_ID)).map(SpanData::getParentSpanId).toList(),
                        hasItem(PARENT_SPAN));
+            SpanData serverSpan = finished.stream().filter(s -> PARENT_SPAN.equals(s.getParentSpanId())).findFirst().orElseThrow();
+            assertThat(serverSpan.getName(), is("GET /api/v1/echo"));
+            assertThat(serverSpan.getKind(), is(io.opentelemetry.api.trace.SpanKind.SERVER));
+            assertThat(serverSpan.getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("http.response.status_code")), is(200L));
         } finally {
             server.stop();
             db.close();
         }
+    }
+
+    @Test
+    void outboundCallCarriesTheTraceOfTheRequestBeingHandled() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            received.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+            byte[] body = "{}".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        other.start();
+        Span handling = Telemetry.tracer().spanBuilder("handling").startSpan();
+        try (ServiceClient client = ServiceClient.builder("other")
+                .baseUri(java.net.URI.create("http://127.0.0.1:" + other.getAddress().getPort()))
+                .timeout(java.time.Duration.ofSeconds(10)).build(); // a cold first call on a busy machine
+             Scope ignored = handling.makeCurrent()) {
+            client.getJson("/thing", Map.of(), java.util.Optional.empty());
+        } finally {
+            handling.end();
+            other.stop(0);
+        }
+        String traceId = handling.getSpanContext().getTraceId();
+        // The call ran on another thread; the header still names this trace and the client span under it.
+        assertThat(received.size(), is(1));
+        assertThat(received.getFirst().split("-")[1], is(traceId));
+        SpanData clientSpan = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("GET other")).findFirst().orElseThrow();
+        assertThat(clientSpan.getTraceId(), is(traceId));
+        assertThat(clientSpan.getParentSpanId(), is(handling.getSpanContext().getSpanId()));
+        assertThat(received.getFirst().split("-")[2], is(clientSpan.getSpanId()));
     }
 
     @Test

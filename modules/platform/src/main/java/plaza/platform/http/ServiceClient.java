@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,11 @@ import io.helidon.metrics.api.Tag;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.tracing.WebClientTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import plaza.platform.observe.Telemetry;
 
 /**
  * Plaza's one outbound HTTP client for calling another Plaza service: Helidon WebClient with W3C
@@ -64,9 +69,6 @@ public final class ServiceClient implements AutoCloseable {
         this.openFor = b.openFor;
         this.client = WebClient.builder()
                 .servicesDiscoverServices(false)
-                // Resolves the tracer per request (from the request context, else the global one Telemetry set up), so a
-                // client built before the server starts still traces.
-                .addService(WebClientTracing.create())
                 .connectTimeout(b.timeout)
                 .readTimeout(b.timeout)
                 .followRedirects(false)
@@ -91,9 +93,9 @@ public final class ServiceClient implements AutoCloseable {
             throw new CallFailedException(target + " is failing; not called for a moment");
         }
         Context context = Contexts.context().orElse(null);
-        Future<JsonNode> call = executor.submit(() -> context == null
-                ? call(path, query, authorization)
-                : Contexts.runInContext(context, () -> call(path, query, authorization)));
+        // The call runs on its own thread (for the hard deadline): take the request's trace along.
+        Callable<JsonNode> traced = io.opentelemetry.context.Context.current().wrap(() -> call(path, query, authorization));
+        Future<JsonNode> call = executor.submit(() -> context == null ? traced.call() : Contexts.runInContext(context, traced));
         try {
             JsonNode body = call.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
             consecutiveFailures.set(0);
@@ -116,25 +118,36 @@ public final class ServiceClient implements AutoCloseable {
     }
 
     private JsonNode call(String path, Map<String, List<String>> query, Optional<String> authorization) {
-        HttpClientRequest request = client.get().uri(baseUri.get()).path(path);
-        query.forEach((name, values) -> request.queryParam(name, values.toArray(String[]::new)));
-        authorization.ifPresent(value -> request.header(HeaderNames.AUTHORIZATION, value));
-        request.header(HeaderNames.ACCEPT, "application/json");
-        try (HttpClientResponse response = request.request()) {
-            int status = response.status().code();
-            if (status < 200 || status >= 300) {
-                throw new CallFailedException("status_" + (status / 100) + "xx", target + " answered " + status);
-            }
-            try (InputStream in = response.inputStream()) {
-                return plaza.platform.http.Json.MAPPER.readTree(in);
+        Span span = Telemetry.tracer().spanBuilder("GET " + target).setSpanKind(SpanKind.CLIENT).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            HttpClientRequest request = client.get().uri(baseUri.get()).path(path);
+            query.forEach((name, values) -> request.queryParam(name, values.toArray(String[]::new)));
+            authorization.ifPresent(value -> request.header(HeaderNames.AUTHORIZATION, value));
+            request.header(HeaderNames.ACCEPT, "application/json");
+            Telemetry.propagator().inject(io.opentelemetry.context.Context.current(), request,
+                                          (r, name, value) -> r.header(HeaderNames.create(name), value));
+            try (HttpClientResponse response = request.request()) {
+                int status = response.status().code();
+                span.setAttribute("http.response.status_code", status);
+                if (status < 200 || status >= 300) {
+                    throw new CallFailedException("status_" + (status / 100) + "xx", target + " answered " + status);
+                }
+                try (InputStream in = response.inputStream()) {
+                    return plaza.platform.http.Json.MAPPER.readTree(in);
+                }
             }
         } catch (IOException e) {
+            span.setStatus(StatusCode.ERROR);
             throw new CallFailedException("bad_body", target + " sent a body that is not JSON");
         } catch (CallFailedException e) {
+            span.setStatus(StatusCode.ERROR);
             throw e;
         } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR);
             // Helidon wraps connect refusals and read timeouts in UncheckedIOException and friends.
             throw new CallFailedException("unreachable", target + " unreachable: " + e.getClass().getSimpleName());
+        } finally {
+            span.end();
         }
     }
 

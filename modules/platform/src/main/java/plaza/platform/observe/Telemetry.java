@@ -3,18 +3,15 @@ package plaza.platform.observe;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.config.Config;
-import io.helidon.tracing.Tracer;
-import io.helidon.tracing.providers.opentelemetry.HelidonOpenTelemetry;
-import io.helidon.tracing.providers.opentelemetry.OpenTelemetryTracerProvider;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -34,13 +31,14 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
  * {@code traceparent} is continued); they are exported over OTLP only when an endpoint is set:
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} / {@code otel.exporter.otlp.endpoint}, protocol from
  * {@code OTEL_EXPORTER_OTLP_PROTOCOL} ({@code grpc} default, or {@code http/protobuf}), service
- * name from {@code OTEL_SERVICE_NAME}. Helidon 4.1.2 allows one global tracer per JVM, so the
- * first call wins and later calls return the same instance.
+ * name from {@code OTEL_SERVICE_NAME}. One SDK per JVM (it becomes {@code GlobalOpenTelemetry}), so
+ * the first call wins and later calls return the same instance.
  */
 public final class Telemetry {
 
     private static final System.Logger LOG = System.getLogger(Telemetry.class.getName());
     private static OpenTelemetrySdk sdk;
+    private static Tracer tracer;
 
     private Telemetry() {
     }
@@ -89,16 +87,22 @@ public final class Telemetry {
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "GlobalOpenTelemetry was already set; Plaza's tracer is used by Helidon only");
         }
-        // Tracer.global(t) throws on 4.1.2 (fixed in 4.2.0); the provider's setter is the working path.
-        OpenTelemetryTracerProvider.globalTracer(HelidonOpenTelemetry.create(created, created.getTracer(serviceName), Map.of()));
         Runtime.getRuntime().addShutdownHook(new Thread(tracerProvider::close, "otel-shutdown"));
         sdk = created;
+        tracer = created.getTracer("plaza");
         return created;
     }
 
-    /** The Helidon tracer that {@link #init} registered. */
+    /** The tracer for Plaza's spans; the global one when {@link #init} has not run (in a unit test). */
     public static Tracer tracer() {
-        return Tracer.global();
+        Tracer t = tracer;
+        return t != null ? t : GlobalOpenTelemetry.getTracer("plaza");
+    }
+
+    /** How trace context travels in HTTP headers (W3C traceparent and baggage). */
+    public static TextMapPropagator propagator() {
+        OpenTelemetrySdk s = sdk;
+        return s != null ? s.getPropagators().getTextMapPropagator() : GlobalOpenTelemetry.getPropagators().getTextMapPropagator();
     }
 
     private static Optional<String> env(String name) {
