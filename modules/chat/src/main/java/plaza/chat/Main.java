@@ -1,11 +1,9 @@
 package plaza.chat;
 
 import java.util.List;
-import java.util.Map;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServer;
 import plaza.platform.PlazaServer;
 import plaza.platform.config.PlazaConfig;
 import plaza.platform.db.Database;
@@ -22,15 +20,11 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        // Helidon's own shutdown hook would cut the sockets while ours says goodbye; ours stops the server after.
-        Config config = PlazaConfig.override(PlazaConfig.load(), Map.of("server.shutdown-hook", "false"));
+        Config config = PlazaConfig.load();
         Database db = Database.open(config.get("db"), "chat");
         TokenVerifier tokens = TokenVerifier.fromConfig(config.get("plaza.jwt"));
-        ChatService chat = ChatService.create(config, db, tokens);
-        WebServer server = PlazaServer.start(config, List.of(chat));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            chat.close();   // every socket gets 1001 first, so clients reconnect to another replica
-            server.stop();
-        }, "chat-stop"));
+        // On SIGTERM PlazaServer closes the service first (every socket gets 1001, so clients reconnect to
+        // another replica), then stops the server.
+        PlazaServer.start(config, List.of(ChatService.create(config, db, tokens)));
     }
 }

@@ -40,6 +40,9 @@ public final class PlazaServer {
         Telemetry.init(config, services.size() == 1 ? "plaza-" + services.getFirst().name() : "plaza");
         server.config(config.get("server"));
         server.featuresDiscoverServices(false);
+        // Helidon's own hook would stop the server while services still close (chat's 1001 goodbyes, replica
+        // clean-up); start() and standalone stop things in order themselves.
+        server.shutdownHook(false);
         server.maxPayloadSize(config.get("server.max-payload-size").asLong().orElse(DEFAULT_MAX_PAYLOAD));
         // Streamed replies and WebSocket frames are small writes: with Nagle's algorithm on, a write
         // after an unacknowledged one waits for the peer's delayed ACK (~40 ms on Linux). Measured on
@@ -88,12 +91,21 @@ public final class PlazaServer {
         server.addRouting(ws);
     }
 
-    /** Starts a server for the services and closes them when it stops. */
+    /** Starts a server for the services; when the JVM stops, the services close first, then the server. */
     public static WebServer start(Config config, List<? extends PlazaService> services) {
+        WebServer server = startUnmanaged(config, services);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            services.forEach(PlazaService::close);
+            server.stop();
+        }, "plaza-stop"));
+        return server;
+    }
+
+    /** Starts a server whose caller closes the services and stops it (standalone, which also owns the databases). */
+    public static WebServer startUnmanaged(Config config, List<? extends PlazaService> services) {
         WebServerConfig.Builder builder = WebServer.builder();
         configure(builder, config, services);
         WebServer server = builder.build().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> services.forEach(PlazaService::close), "plaza-services-close"));
         LOG.log(Level.INFO, "Plaza " + services.stream().map(PlazaService::name).toList()
                 + " listening on http://localhost:" + server.port()
                 + (server.hasTls() ? " (TLS)" : "")

@@ -43,7 +43,7 @@ public final class Standalone implements AutoCloseable {
         try {
             databases.awaitStarted();
             services(config, dataDirectory, databases, services);
-            WebServer server = PlazaServer.start(config, services);
+            WebServer server = PlazaServer.startUnmanaged(config, services); // close() stops it, in order
             return new Standalone(databases, services, server);
         } catch (RuntimeException e) {
             services.forEach(PlazaService::close);
