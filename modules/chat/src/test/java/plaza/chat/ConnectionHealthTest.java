@@ -128,6 +128,56 @@ class ConnectionHealthTest {
         }
     }
 
+    /** A token that expires {@code seconds} from now. */
+    private String shortLived(String user, int seconds) {
+        return tokens.sign(tokens.claims(user).expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(seconds))).build());
+    }
+
+    @Test
+    void aConnectionEndsWhenItsTokenExpires() {
+        try (ChatClient client = ChatClient.connect(slow.ws(), shortLived("expiring", 2))) {
+            client.send(Map.of("action", "ping"));
+            client.next("pong");
+            JsonNode error = client.next(f -> "token-expired".equals(f.path("code").asText()), Duration.ofSeconds(10));
+            assertThat(error.path("type").asText(), is("error"));
+            assertThat(client.awaitClose(), is(1008));
+        }
+    }
+
+    @Test
+    void aFreshTokenForTheSameUserKeepsTheConnectionOpen() throws Exception {
+        try (ChatClient client = ChatClient.connect(slow.ws(), shortLived("renewing", 2))) {
+            client.send(Map.of("action", "auth", "token", shortLived("renewing", 60), "requestId", "r1"));
+            JsonNode ok = client.next("authenticated");
+            assertThat(ok.path("requestId").asText(), is("r1"));
+            assertThat(java.time.Instant.parse(ok.path("expiresAt").asText()).isAfter(java.time.Instant.now().plusSeconds(30)), is(true));
+            Thread.sleep(4000); // well past the first token's expiry and a sweep
+            client.send(Map.of("action", "ping"));
+            client.next("pong");
+            assertThat(client.drain("error", Duration.ofMillis(200)).isEmpty(), is(true));
+        }
+    }
+
+    @Test
+    void authRefusesAnotherUsersTokenAForgedOneAndAMissingOne() {
+        TestTokens impostor = TestTokens.create(); // a key this server does not trust
+        try (ChatClient client = ChatClient.connect(slow.ws(), tokens.token("holder"))) {
+            client.send(Map.of("action", "auth", "token", tokens.token("someone-else")));
+            assertThat(client.next("error").path("code").asText(), is("forbidden"));
+            client.send(Map.of("action", "auth", "token", impostor.token("holder")));
+            assertThat(client.next("error").path("code").asText(), is("unauthorized"));
+            client.send(Map.of("action", "auth", "token", "not.a.jwt"));
+            assertThat(client.next("error").path("code").asText(), is("unauthorized"));
+            client.send(Map.of("action", "auth", "token", 42));
+            assertThat(client.next("error").path("code").asText(), is("bad-request"));
+            client.send(Map.of("action", "auth"));
+            assertThat(client.next("error").path("code").asText(), is("bad-request"));
+            // Still the holder, still connected.
+            client.send(Map.of("action", "ping"));
+            client.next("pong");
+        }
+    }
+
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {

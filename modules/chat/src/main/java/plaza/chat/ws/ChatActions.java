@@ -20,7 +20,10 @@ import plaza.chat.messages.Envelope;
 import plaza.chat.messages.MessageStore;
 import plaza.chat.presence.Presence;
 import plaza.platform.http.Json;
+import plaza.platform.http.ProblemException;
 import plaza.platform.http.RateLimiter;
+import plaza.platform.security.Caller;
+import plaza.platform.security.TokenVerifier;
 
 /**
  * What clients can do over {@code /chat/ws}: {@code joinGroup} (with {@code sinceSeq} to recover),
@@ -33,16 +36,18 @@ public final class ChatActions {
     private static final System.Logger LOG = System.getLogger(ChatActions.class.getName());
     /** Group ids: letters (any script), digits, {@code _ . : -}, 1 to 64 characters. */
     public static final Pattern GROUP_ID = Pattern.compile("[\\p{L}\\p{N}_.:\\-]{1,64}");
-    private static final String ACTIONS = "joinGroup, leaveGroup, sendMessage, editMessage, deleteMessage, typing, markRead, history, invite, ping";
+    private static final String ACTIONS = "joinGroup, leaveGroup, sendMessage, editMessage, deleteMessage, typing, markRead, history, invite, auth, ping";
 
     private final ChatSettings settings;
+    private final TokenVerifier tokens;
     private final MessageStore store;
     private final GroupFanouts fanouts;
     private final Presence presence;
     private final RateLimiter rate;
 
-    public ChatActions(ChatSettings settings, MessageStore store, GroupFanouts fanouts, Presence presence) {
+    public ChatActions(ChatSettings settings, MessageStore store, GroupFanouts fanouts, Presence presence, TokenVerifier tokens) {
         this.settings = settings;
+        this.tokens = tokens;
         this.store = store;
         this.fanouts = fanouts;
         this.presence = presence;
@@ -91,6 +96,7 @@ public final class ChatActions {
                 case "markRead" -> markRead(c, node, requestId);
                 case "history" -> history(c, node, requestId);
                 case "invite" -> invite(c, node, requestId);
+                case "auth" -> auth(c, node, requestId);
                 case "ping" -> c.reply(Json.write(Frames.of("pong", requestId)));
                 default -> c.reply(Frames.error("unknown-action", "Unknown action '" + shorten(action) + "'; use one of " + ACTIONS + ".",
                                                 requestId));
@@ -101,6 +107,30 @@ public final class ChatActions {
             LOG.log(Level.ERROR, "Action " + action + " failed on connection " + c.connectionId(), e);
             c.reply(Frames.error("internal", "The server could not do that right now; try again.", requestId));
         }
+    }
+
+    /**
+     * {@code {"action":"auth","token":"<new access token>"}}: keeps the connection open past the expiry of the
+     * token it was opened with. The new token must verify and name the same user.
+     */
+    private void auth(ChatConnection c, JsonNode node, JsonNode requestId) {
+        JsonNode token = node.get("token");
+        if (token == null || !token.isTextual() || token.asText().isBlank()) {
+            throw new ChatException("bad-request", "\"token\" (a fresh access token) is required.");
+        }
+        Caller fresh;
+        try {
+            fresh = tokens.verify(token.asText());
+        } catch (ProblemException e) {
+            throw new ChatException("unauthorized", e.getMessage());
+        }
+        if (!fresh.id().equals(c.caller().id())) {
+            throw new ChatException("forbidden", "That token is for another user; a connection keeps the user it was opened for.");
+        }
+        c.renew(fresh);
+        ObjectNode frame = Frames.of("authenticated", requestId);
+        frame.put("expiresAt", fresh.expiresAt().toString());
+        c.reply(Json.write(frame));
     }
 
     private void join(ChatConnection c, JsonNode node, JsonNode requestId) {

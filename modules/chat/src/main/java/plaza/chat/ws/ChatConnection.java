@@ -28,7 +28,7 @@ public final class ChatConnection implements Subscriber {
 
     private final UUID id;
     private final String idText;
-    private final Caller caller;
+    private volatile Caller caller;
     private final String userName;
     private final BlockingQueue<Outbound> queue;
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
@@ -88,6 +88,14 @@ public final class ChatConnection implements Subscriber {
 
     public Caller caller() {
         return caller;
+    }
+
+    /** A fresh token for the same user ({@code auth} action): the connection lives until its expiry. */
+    void renew(Caller fresh) {
+        if (!fresh.id().equals(caller.id())) {
+            throw new IllegalArgumentException("another user");
+        }
+        this.caller = fresh;
     }
 
     public String userName() {

@@ -118,6 +118,7 @@ public final class ChatSockets {
         long now = System.nanoTime();
         long pingNanos = settings.pingInterval().toNanos();
         long closeNanos = settings.closeTimeout().toNanos();
+        java.time.Instant wallClock = java.time.Instant.now();
         for (ChatConnection c : connections.values()) {
             try {
                 long started = c.writeStarted();
@@ -132,6 +133,10 @@ public final class ChatSockets {
                 } else if (started != 0 && now - started > settings.writeTimeout().toNanos()) {
                     c.closeSlowConsumer("a write blocked for more than " + settings.writeTimeout().toSeconds() + " s");
                     c.terminate();
+                } else if (c.caller().expired(wallClock)) {
+                    c.reply(Frames.error("token-expired", "The access token of this connection expired; send "
+                            + "{\"action\":\"auth\",\"token\":...} with a fresh one before it does, or reconnect.", null));
+                    c.close(1008, "token expired");
                 } else if (now - c.lastReceived() > 2 * pingNanos + closeNanos) {
                     c.close(1001, "no answer to pings");
                 } else if (now - c.lastPing() >= pingNanos) {

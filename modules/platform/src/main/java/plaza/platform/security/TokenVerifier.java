@@ -154,7 +154,7 @@ public final class TokenVerifier {
             }
             Boolean verified = claims.getBooleanClaim("email_verified");
             return new Caller(claims.getSubject(), claims.getStringClaim("email"), claims.getStringClaim("name"),
-                              Set.copyOf(roles), verified != null && verified, token);
+                              Set.copyOf(roles), verified != null && verified, token, claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw ProblemException.unauthorized("The access token is not a well-formed JWT.");
         } catch (BadJOSEException e) {
