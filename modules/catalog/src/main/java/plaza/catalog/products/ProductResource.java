@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import plaza.catalog.search.ProductSearch;
 import plaza.platform.http.Json;
 import plaza.platform.http.PathParams;
 import plaza.platform.http.Problems;
@@ -28,11 +29,14 @@ public final class ProductResource implements HttpService {
     public static final int MAX_KEYWORDS = 40;
 
     private final ProductRepository products;
+    private final ProductSearch search;
     private final TokenVerifier tokens;
     private final JsonLinesImport<ProductInput> importer;
 
-    public ProductResource(ProductRepository products, TokenVerifier tokens, JsonLinesImport<ProductInput> importer) {
+    public ProductResource(ProductRepository products, ProductSearch search, TokenVerifier tokens,
+                           JsonLinesImport<ProductInput> importer) {
         this.products = products;
+        this.search = search;
         this.tokens = tokens;
         this.importer = importer;
     }
@@ -65,7 +69,7 @@ public final class ProductResource implements HttpService {
 
     private void search(ServerRequest req, ServerResponse res) {
         ProductQuery query = ProductQuery.from(req);
-        ProductRepository.Page page = products.search(query);
+        ProductRepository.Page page = search.search(query);
         long totalPages = (page.total() + query.size() - 1) / query.size();
         Json.send(res, new SearchResult(page.items(), query.page(), query.size(), page.total(), totalPages,
                                         query.sort().name().toLowerCase(java.util.Locale.ROOT)));
@@ -99,7 +103,7 @@ public final class ProductResource implements HttpService {
             throw QueryParams.invalid("keyword", "at most " + MAX_KEYWORDS + " keywords");
         }
         int limit = QueryParams.integer(req, "limit", 3, 1, 10);
-        Map<String, List<Product>> found = products.byKeywords(List.copyOf(keywords), limit);
+        Map<String, List<Product>> found = search.byKeywords(List.copyOf(keywords), limit);
         Json.send(res, Map.of("results", found.entrySet().stream()
                 .map(e -> new KeywordProducts(e.getKey(), e.getValue())).toList()));
     }
@@ -119,6 +123,7 @@ public final class ProductResource implements HttpService {
             throw QueryParams.invalid("id", "is assigned by the server; use PUT /kok/products/{id} or the import to set it");
         }
         long id = products.create(input);
+        search.refreshAfterWrite();
         res.header(HeaderNames.LOCATION, "/kok/products/" + id);
         Json.send(res, Status.CREATED_201, products.find(id).orElseThrow());
     }
@@ -132,6 +137,7 @@ public final class ProductResource implements HttpService {
         if (!products.update(id, input)) {
             throw ProductRepository.notFound(id);
         }
+        search.refreshAfterWrite();
         Json.send(res, products.find(id).orElseThrow());
     }
 
@@ -140,11 +146,14 @@ public final class ProductResource implements HttpService {
         if (!products.delete(id)) {
             throw ProductRepository.notFound(id);
         }
+        search.refreshAfterWrite();
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void importLines(ServerRequest req, ServerResponse res) {
-        Json.send(res, importer.run(req));
+        plaza.platform.imports.ImportReport report = importer.run(req);
+        search.refreshAfterWrite();
+        Json.send(res, report);
     }
 
 }

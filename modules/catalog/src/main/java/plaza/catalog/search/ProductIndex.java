@@ -1,0 +1,419 @@
+package plaza.catalog.search;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import plaza.catalog.products.Product;
+import plaza.catalog.products.ProductQuery;
+import plaza.catalog.products.ProductRepository;
+import plaza.platform.db.SearchKeys;
+
+/**
+ * An immutable in-memory snapshot of every product's list item, searchable without the database and
+ * with exactly the results of {@link ProductRepository#searchSql} ({@code search_key LIKE '%term%'}):
+ * the same matches, the same relevance score, the same orders and tie-breaks, the same totals.
+ *
+ * <p>How: each product's {@code search_key} is cut into bigrams (pairs of UTF-16 chars; unigrams too,
+ * for 1-char terms), each gram has a sorted posting list of product ordinals. A term's candidates are
+ * the shortest posting list among its grams (every product containing the term contains all its grams),
+ * and each candidate is verified with a real substring test, so postings only narrow, never decide.
+ * Grams across the field separator are not indexed (terms never hold it). Filter-only searches walk a
+ * presorted order of all products. Orders are precomputed as ranks, so sorting matches is sorting ints.
+ *
+ * <p>Searching is read-only on final arrays: any number of threads, no locks, no database.
+ */
+public final class ProductIndex {
+
+    private static final int[] NONE = new int[0];
+    /** Highest relevance score (100 + 60 + 50 + 30 + 10 per term); scores are sorted as {@code MAX_SCORE - score}. */
+    private static final int MAX_SCORE = 1000;
+    private static final char SEPARATOR = SearchKeys.SEPARATOR.charAt(0);
+    /** Orders with a precomputed rank: every sort but relevance, plus relevance's tie-break. */
+    private static final int POPULAR = 0, PRICE_ASC = 1, PRICE_DESC = 2, DISCOUNT = 3, NEWEST = 4, BY_REVIEWS = 5, ORDERS = 6;
+
+    private final long revision;
+    private final Product[] products;
+    private final String[] nameKeys;
+    private final String[] searchKeys;
+    private final int[] salePrice;
+    private final boolean[] inStock;
+    private final int[] categoryOf;
+    /** Category id sets by {@link #categoryKey} of a category (what {@code category = ?} under utf8mb4_unicode_ci equates). */
+    private final Map<String, int[]> categoriesByKey;
+    private final Map<String, int[]> categoriesByName;
+    private final int categoryCount;
+    /** orders[o] = ordinals in that order; ranks[o][ordinal] = position in it. */
+    private final int[][] orders;
+    private final int[][] ranks;
+    private final Map<Integer, int[]> bigrams;
+    private final Map<Character, int[]> unigrams;
+
+    private ProductIndex(long revision, List<ProductRepository.SearchRow> rows) {
+        this.revision = revision;
+        int n = rows.size();
+        products = new Product[n];
+        nameKeys = new String[n];
+        searchKeys = new String[n];
+        salePrice = new int[n];
+        inStock = new boolean[n];
+        categoryOf = new int[n];
+        Map<String, Integer> categoryIds = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            ProductRepository.SearchRow row = rows.get(i);
+            Product p = row.summary();
+            products[i] = p;
+            nameKeys[i] = row.nameKey();
+            searchKeys[i] = row.searchKey();
+            salePrice[i] = p.salePrice();
+            inStock[i] = p.stock() > 0;
+            categoryOf[i] = categoryIds.computeIfAbsent(p.category(), c -> categoryIds.size());
+        }
+        categoryCount = categoryIds.size();
+        Map<String, List<Integer>> byKey = new HashMap<>();
+        categoryIds.forEach((name, id) -> byKey.computeIfAbsent(categoryKey(name), k -> new ArrayList<>()).add(id));
+        categoriesByKey = new HashMap<>();
+        byKey.forEach((k, ids) -> categoriesByKey.put(k, ids.stream().mapToInt(Integer::intValue).toArray()));
+        categoriesByName = new HashMap<>();
+        categoryIds.keySet().forEach(name -> categoriesByName.put(name, categoriesByKey.get(categoryKey(name))));
+
+        orders = new int[ORDERS][];
+        ranks = new int[ORDERS][];
+        Comparator<Product> byId = Comparator.comparingLong(Product::id);
+        order(POPULAR, Comparator.comparingInt((Product p) -> -p.reviewCount())
+                .thenComparing(Product::rating, Comparator.reverseOrder()).thenComparing(byId));
+        order(PRICE_ASC, Comparator.comparingInt(Product::salePrice).thenComparing(byId));
+        order(PRICE_DESC, Comparator.comparingInt((Product p) -> -p.salePrice()).thenComparing(byId));
+        order(DISCOUNT, Comparator.comparingInt((Product p) -> -p.discountRate())
+                .thenComparingInt(p -> -p.reviewCount()).thenComparing(byId));
+        order(NEWEST, Comparator.comparing(Product::createdAt).thenComparing(byId).reversed());
+        order(BY_REVIEWS, Comparator.comparingInt((Product p) -> -p.reviewCount()).thenComparing(byId));
+
+        Map<Integer, Postings> bi = new HashMap<>();
+        Map<Character, Postings> uni = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = searchKeys[i];
+            for (int j = 0; j < key.length(); j++) {
+                char c = key.charAt(j);
+                if (c == SEPARATOR) {
+                    continue;
+                }
+                uni.computeIfAbsent(c, x -> new Postings()).add(i);
+                if (j + 1 < key.length() && key.charAt(j + 1) != SEPARATOR) {
+                    bi.computeIfAbsent(gram(c, key.charAt(j + 1)), x -> new Postings()).add(i);
+                }
+            }
+        }
+        bigrams = new HashMap<>(bi.size() * 4 / 3 + 1);
+        bi.forEach((g, p) -> bigrams.put(g, p.toArray()));
+        unigrams = new HashMap<>(uni.size() * 4 / 3 + 1);
+        uni.forEach((c, p) -> unigrams.put(c, p.toArray()));
+    }
+
+    /** A snapshot of {@code rows}, the products at {@code revision}. */
+    public static ProductIndex of(long revision, List<ProductRepository.SearchRow> rows) {
+        return new ProductIndex(revision, rows);
+    }
+
+    /** Loads every product through {@link ProductRepository#scanForIndex} and indexes it. */
+    public static ProductIndex load(ProductRepository repository) {
+        List<ProductRepository.SearchRow> rows = new ArrayList<>();
+        long revision = repository.scanForIndex(rows::add);
+        return new ProductIndex(revision, rows);
+    }
+
+    /** The {@code product_revision} this snapshot reflects. */
+    public long revision() {
+        return revision;
+    }
+
+    /** Products in the snapshot. */
+    public int size() {
+        return products.length;
+    }
+
+    /** One page of {@code query} and its total, as {@link ProductRepository#search} would answer. */
+    public ProductRepository.Page search(ProductQuery query) {
+        boolean[] categories = categoryMask(query.category());
+        if (categories != null && categories.length == 0) {
+            return new ProductRepository.Page(List.of(), 0);
+        }
+        int min = query.minPrice() == null ? Integer.MIN_VALUE : query.minPrice();
+        int max = query.maxPrice() == null ? Integer.MAX_VALUE : query.maxPrice();
+        long from = (long) (query.page() - 1) * query.size();
+        List<String> terms = query.terms();
+
+        if (terms.isEmpty() && query.sort() != ProductQuery.Sort.RELEVANCE) {
+            // Browsing: walk the presorted order once, counting every match and keeping the page.
+            int[] order = orders[rankOf(query.sort())];
+            List<Product> page = new ArrayList<>(query.size());
+            long total = 0;
+            for (int o : order) {
+                if (accepts(o, categories, min, max)) {
+                    if (total >= from && page.size() < query.size()) {
+                        page.add(products[o]);
+                    }
+                    total++;
+                }
+            }
+            return new ProductRepository.Page(page, total);
+        }
+
+        int[] matches = matching(terms, categories, min, max);
+        int total = matches.length;
+        if (from >= total) {
+            return new ProductRepository.Page(List.of(), total);
+        }
+        int to = (int) Math.min(total, from + query.size());
+        List<Product> page = new ArrayList<>(to - (int) from);
+        if (query.sort() == ProductQuery.Sort.RELEVANCE) {
+            Relevance relevance = new Relevance(query.phrase(), terms);
+            long[] keys = new long[total];
+            for (int i = 0; i < total; i++) {
+                int o = matches[i];
+                keys[i] = ((long) (MAX_SCORE - relevance.score(o)) << 32) | ranks[BY_REVIEWS][o];
+            }
+            Arrays.sort(keys);
+            int[] byReviews = orders[BY_REVIEWS];
+            for (int i = (int) from; i < to; i++) {
+                page.add(products[byReviews[(int) keys[i]]]);
+            }
+        } else {
+            int r = rankOf(query.sort());
+            int[] rank = ranks[r];
+            int[] keys = new int[total];
+            for (int i = 0; i < total; i++) {
+                keys[i] = rank[matches[i]];
+            }
+            Arrays.sort(keys);
+            for (int i = (int) from; i < to; i++) {
+                page.add(products[orders[r][keys[i]]]);
+            }
+        }
+        return new ProductRepository.Page(page, total);
+    }
+
+    /**
+     * Up to {@code limit} products per keyword, in stock first, then most relevant, then most reviewed —
+     * {@link ProductRepository#byKeywords}, including its fallback to the last word ("다진 마늘" → "마늘").
+     */
+    public Map<String, List<Product>> byKeywords(List<String> keywords, int limit) {
+        Map<String, List<Product>> result = new LinkedHashMap<>();
+        for (String keyword : keywords) {
+            List<String> terms = SearchKeys.terms(keyword, 4);
+            List<Product> found = terms.isEmpty() ? List.of() : top(SearchKeys.key(keyword), terms, limit);
+            if (found.isEmpty() && terms.size() > 1) {
+                String head = terms.getLast();
+                found = top(head, List.of(head), limit);
+            }
+            result.put(keyword, found);
+        }
+        return result;
+    }
+
+    private List<Product> top(String phrase, List<String> terms, int limit) {
+        int[] matches = matching(terms, null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        Relevance relevance = new Relevance(phrase, terms);
+        long[] keys = new long[matches.length];
+        for (int i = 0; i < matches.length; i++) {
+            int o = matches[i];
+            keys[i] = ((inStock[o] ? 0L : 1L) << 48) | ((long) (MAX_SCORE - relevance.score(o)) << 32) | ranks[BY_REVIEWS][o];
+        }
+        Arrays.sort(keys);
+        List<Product> out = new ArrayList<>(Math.min(limit, keys.length));
+        for (int i = 0; i < keys.length && i < limit; i++) {
+            out.add(products[orders[BY_REVIEWS][(int) (keys[i] & 0xFFFF_FFFFL)]]);
+        }
+        return out;
+    }
+
+    /** Ordinals (ascending) of products containing every term and passing the filters. */
+    private int[] matching(List<String> terms, boolean[] categories, int min, int max) {
+        int[] candidates = null;
+        for (String term : terms) {
+            int[] p = postings(term);
+            if (candidates == null || p.length < candidates.length) {
+                candidates = p;
+            }
+        }
+        if (candidates == null) {
+            candidates = orders[BY_REVIEWS].clone();
+            Arrays.sort(candidates);
+        }
+        int[] out = new int[candidates.length];
+        int n = 0;
+        outer:
+        for (int o : candidates) {
+            if (!accepts(o, categories, min, max)) {
+                continue;
+            }
+            String key = searchKeys[o];
+            for (String term : terms) {
+                if (!key.contains(term)) {
+                    continue outer;
+                }
+            }
+            out[n++] = o;
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** The shortest posting list among a term's grams (a superset of the products containing it). */
+    private int[] postings(String term) {
+        if (term.length() == 1) {
+            return unigrams.getOrDefault(term.charAt(0), NONE);
+        }
+        int[] best = null;
+        for (int j = 0; j + 1 < term.length(); j++) {
+            int[] p = bigrams.get(gram(term.charAt(j), term.charAt(j + 1)));
+            if (p == null) {
+                return NONE;
+            }
+            if (best == null || p.length < best.length) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    private boolean accepts(int o, boolean[] categories, int min, int max) {
+        return (categories == null || categories[categoryOf[o]]) && salePrice[o] >= min && salePrice[o] <= max;
+    }
+
+    /** null: no category filter; empty: no category matches; else a mask over category ids. */
+    private boolean[] categoryMask(String category) {
+        if (category == null) {
+            return null;
+        }
+        int[] ids = categoriesByName.get(category);
+        if (ids == null) {
+            ids = categoriesByKey.get(categoryKey(category));
+        }
+        if (ids == null) {
+            return new boolean[0];
+        }
+        boolean[] mask = new boolean[Math.max(1, categoryCount)];
+        for (int id : ids) {
+            mask[id] = true;
+        }
+        return mask;
+    }
+
+    /**
+     * What {@code category = ?} compares under the column's {@code utf8mb4_unicode_ci} collation, for the text
+     * categories are made of: case-, accent- and width-insensitive (NFKD, combining marks, control and format
+     * characters dropped, case folded), trailing spaces ignored (PAD SPACE).
+     */
+    static String categoryKey(String category) {
+        String d = Normalizer.normalize(category, Normalizer.Form.NFKD);
+        StringBuilder out = new StringBuilder(d.length());
+        d.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type != Character.NON_SPACING_MARK && type != Character.ENCLOSING_MARK && type != Character.CONTROL
+                && type != Character.FORMAT) {
+                out.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp)));
+            }
+        });
+        int end = out.length();
+        while (end > 0 && out.charAt(end - 1) == ' ') {
+            end--;
+        }
+        out.setLength(end);
+        return out.toString();
+    }
+
+    private static int rankOf(ProductQuery.Sort sort) {
+        return switch (sort) {
+            case POPULAR -> POPULAR;
+            case PRICE_ASC -> PRICE_ASC;
+            case PRICE_DESC -> PRICE_DESC;
+            case DISCOUNT -> DISCOUNT;
+            case NEWEST -> NEWEST;
+            case RELEVANCE -> BY_REVIEWS;
+        };
+    }
+
+    private void order(int slot, Comparator<Product> comparator) {
+        Integer[] boxed = new Integer[products.length];
+        for (int i = 0; i < boxed.length; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, b) -> comparator.compare(products[a], products[b]));
+        int[] order = new int[boxed.length];
+        int[] rank = new int[boxed.length];
+        for (int i = 0; i < boxed.length; i++) {
+            order[i] = boxed[i];
+            rank[boxed[i]] = i;
+        }
+        orders[slot] = order;
+        ranks[slot] = rank;
+    }
+
+    private static int gram(char a, char b) {
+        return (a << 16) | b;
+    }
+
+    /**
+     * {@link ProductRepository}'s relevance score: name equals the phrase (100), a whole field equals it (60),
+     * name starts with it (50), name contains it (30), plus 10 per term in the name.
+     */
+    private final class Relevance {
+        private final String phrase;
+        private final String field;
+        private final List<String> terms;
+
+        Relevance(String phrase, List<String> terms) {
+            this.phrase = phrase;
+            this.field = SEPARATOR + phrase + SEPARATOR;
+            this.terms = terms;
+        }
+
+        int score(int o) {
+            String name = nameKeys[o];
+            int score = 0;
+            if (name.equals(phrase)) {
+                score += 100;
+            }
+            if (searchKeys[o].contains(field)) {
+                score += 60;
+            }
+            if (name.startsWith(phrase)) {
+                score += 50;
+            }
+            if (name.contains(phrase)) {
+                score += 30;
+            }
+            for (String t : terms) {
+                if (name.contains(t)) {
+                    score += 10;
+                }
+            }
+            return score;
+        }
+    }
+
+    /** A growing posting list; ordinals arrive in ascending order, a product once per gram. */
+    private static final class Postings {
+        private int[] ids = new int[4];
+        private int size;
+
+        void add(int id) {
+            if (size > 0 && ids[size - 1] == id) {
+                return;
+            }
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(ids, size);
+        }
+    }
+}
