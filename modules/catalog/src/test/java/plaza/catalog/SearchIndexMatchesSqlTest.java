@@ -182,6 +182,21 @@ class SearchIndexMatchesSqlTest {
     }
 
     @Test
+    void readyMadeResponseJsonIsByteForByteWhatJacksonWritesForTheSqlResult() throws Exception {
+        for (String q : QS) {
+            for (ProductQuery.Sort sort : ProductQuery.Sort.values()) {
+                ProductQuery query = query(q, null, null, null, sort, 2, 7);
+                ProductRepository.Page sql = repository.search(query);
+                String sortName = query.sort().name().toLowerCase(java.util.Locale.ROOT);
+                byte[] expected = plaza.platform.http.Json.MAPPER.writeValueAsBytes(new ProductResource.SearchResult(
+                        sql.items(), query.page(), query.size(), sql.total(), (sql.total() + query.size() - 1) / query.size(), sortName));
+                byte[] actual = ProductResource.searchResultJson(index.hits(query), query.page(), query.size(), sortName);
+                assertThat(query.toString(), new String(actual, StandardCharsets.UTF_8), is(new String(expected, StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    @Test
     void everyPageOfALargeResultMatchesSql() {
         for (ProductQuery.Sort sort : ProductQuery.Sort.values()) {
             for (int page = 1; page <= 12; page++) {

@@ -1,16 +1,21 @@
 package plaza.catalog.products;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import java.nio.charset.StandardCharsets;
+
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import plaza.catalog.search.ProductIndex;
 import plaza.catalog.search.ProductSearch;
 import plaza.platform.http.Json;
 import plaza.platform.http.PathParams;
@@ -69,10 +74,35 @@ public final class ProductResource implements HttpService {
 
     private void search(ServerRequest req, ServerResponse res) {
         ProductQuery query = ProductQuery.from(req);
-        ProductRepository.Page page = search.search(query);
-        long totalPages = (page.total() + query.size() - 1) / query.size();
-        Json.send(res, new SearchResult(page.items(), query.page(), query.size(), page.total(), totalPages,
-                                        query.sort().name().toLowerCase(java.util.Locale.ROOT)));
+        String sort = query.sort().name().toLowerCase(java.util.Locale.ROOT);
+        ProductIndex.Hits hits = search.hits(query);
+        if (hits == null) { // index not loaded yet: SQL
+            ProductRepository.Page page = search.search(query);
+            Json.send(res, new SearchResult(page.items(), query.page(), query.size(), page.total(),
+                                            totalPages(page.total(), query.size()), sort));
+            return;
+        }
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(searchResultJson(hits, query.page(), query.size(), sort));
+    }
+
+    /**
+     * A {@link SearchResult} as JSON from the index's ready-made item JSON: the same bytes {@code Json.send} would
+     * write for it (fields in record order), without serializing the products again for every request.
+     */
+    public static byte[] searchResultJson(ProductIndex.Hits hits, int page, int size, String sort) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+        out.writeBytes(ITEMS);
+        hits.writeItemsJson(out);
+        out.writeBytes((",\"page\":" + page + ",\"size\":" + size + ",\"total\":" + hits.total() + ",\"totalPages\":"
+                        + totalPages(hits.total(), size) + ",\"sort\":" + Json.write(sort) + "}").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static final byte[] ITEMS = "{\"items\":".getBytes(StandardCharsets.UTF_8);
+
+    private static long totalPages(long total, int size) {
+        return (total + size - 1) / size;
     }
 
     /** One keyword's products in {@code by-keywords}. */

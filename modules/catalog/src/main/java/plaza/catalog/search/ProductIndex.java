@@ -1,5 +1,7 @@
 package plaza.catalog.search;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,11 +10,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import plaza.catalog.products.Product;
 import plaza.catalog.products.ProductQuery;
 import plaza.catalog.products.ProductRepository;
 import plaza.platform.db.SearchKeys;
+import plaza.platform.http.Json;
 
 /**
  * An immutable in-memory snapshot of every product's list item, searchable without the database and
@@ -39,6 +43,8 @@ public final class ProductIndex {
 
     private final long revision;
     private final Product[] products;
+    /** Each product's list-item JSON, made on first use (what Jackson writes for it inside a result). */
+    private final AtomicReferenceArray<byte[]> json;
     private final String[] nameKeys;
     private final String[] searchKeys;
     private final int[] salePrice;
@@ -58,6 +64,7 @@ public final class ProductIndex {
         this.revision = revision;
         int n = rows.size();
         products = new Product[n];
+        json = new AtomicReferenceArray<>(n);
         nameKeys = new String[n];
         searchKeys = new String[n];
         salePrice = new int[n];
@@ -139,63 +146,137 @@ public final class ProductIndex {
 
     /** One page of {@code query} and its total, as {@link ProductRepository#search} would answer. */
     public ProductRepository.Page search(ProductQuery query) {
+        Hits hits = hits(query);
+        return new ProductRepository.Page(hits.items(), hits.total());
+    }
+
+    /** One page of {@code query} as positions in this snapshot, with its total. */
+    public Hits hits(ProductQuery query) {
         boolean[] categories = categoryMask(query.category());
         if (categories != null && categories.length == 0) {
-            return new ProductRepository.Page(List.of(), 0);
+            return new Hits(NONE, 0);
         }
         int min = query.minPrice() == null ? Integer.MIN_VALUE : query.minPrice();
         int max = query.maxPrice() == null ? Integer.MAX_VALUE : query.maxPrice();
         long from = (long) (query.page() - 1) * query.size();
+        int size = query.size();
         List<String> terms = query.terms();
 
         if (terms.isEmpty() && query.sort() != ProductQuery.Sort.RELEVANCE) {
             // Browsing: walk the presorted order once, counting every match and keeping the page.
             int[] order = orders[rankOf(query.sort())];
-            List<Product> page = new ArrayList<>(query.size());
+            int[] page = new int[size];
+            int kept = 0;
             long total = 0;
             for (int o : order) {
                 if (accepts(o, categories, min, max)) {
-                    if (total >= from && page.size() < query.size()) {
-                        page.add(products[o]);
+                    if (total >= from && kept < size) {
+                        page[kept++] = o;
                     }
                     total++;
                 }
             }
-            return new ProductRepository.Page(page, total);
+            return new Hits(Arrays.copyOf(page, kept), total);
         }
 
         int[] matches = matching(terms, categories, min, max);
         int total = matches.length;
         if (from >= total) {
-            return new ProductRepository.Page(List.of(), total);
+            return new Hits(NONE, total);
         }
-        int to = (int) Math.min(total, from + query.size());
-        List<Product> page = new ArrayList<>(to - (int) from);
+        int to = (int) Math.min(total, from + size);
+        int[] page = new int[to - (int) from];
         if (query.sort() == ProductQuery.Sort.RELEVANCE) {
             Relevance relevance = new Relevance(query.phrase(), terms);
             long[] keys = new long[total];
+            int[] byReviewsRank = ranks[BY_REVIEWS];
             for (int i = 0; i < total; i++) {
                 int o = matches[i];
-                keys[i] = ((long) (MAX_SCORE - relevance.score(o)) << 32) | ranks[BY_REVIEWS][o];
+                keys[i] = ((long) (MAX_SCORE - relevance.score(o)) << 32) | byReviewsRank[o];
             }
             Arrays.sort(keys);
             int[] byReviews = orders[BY_REVIEWS];
             for (int i = (int) from; i < to; i++) {
-                page.add(products[byReviews[(int) keys[i]]]);
+                page[i - (int) from] = byReviews[(int) keys[i]];
             }
         } else {
+            // Mark each match's position in the presorted order, then read the page off the marks: no sort.
             int r = rankOf(query.sort());
             int[] rank = ranks[r];
-            int[] keys = new int[total];
-            for (int i = 0; i < total; i++) {
-                keys[i] = rank[matches[i]];
+            int[] order = orders[r];
+            long[] marks = new long[(products.length + 63) >>> 6];
+            for (int o : matches) {
+                int pos = rank[o];
+                marks[pos >>> 6] |= 1L << pos;
             }
-            Arrays.sort(keys);
-            for (int i = (int) from; i < to; i++) {
-                page.add(products[orders[r][keys[i]]]);
+            long skip = from;
+            int kept = 0;
+            for (int w = 0; w < marks.length && kept < page.length; w++) {
+                long word = marks[w];
+                int bits = Long.bitCount(word);
+                if (skip >= bits) {
+                    skip -= bits;
+                    continue;
+                }
+                while (word != 0 && kept < page.length) {
+                    int bit = Long.numberOfTrailingZeros(word);
+                    word &= word - 1;
+                    if (skip > 0) {
+                        skip--;
+                    } else {
+                        page[kept++] = order[(w << 6) + bit];
+                    }
+                }
             }
         }
-        return new ProductRepository.Page(page, total);
+        return new Hits(page, total);
+    }
+
+    /** A page of results: positions in this snapshot and the number of matches in all pages. */
+    public final class Hits {
+        private final int[] ordinals;
+        private final long total;
+
+        private Hits(int[] ordinals, long total) {
+            this.ordinals = ordinals;
+            this.total = total;
+        }
+
+        public long total() {
+            return total;
+        }
+
+        public List<Product> items() {
+            List<Product> items = new ArrayList<>(ordinals.length);
+            for (int o : ordinals) {
+                items.add(products[o]);
+            }
+            return items;
+        }
+
+        /**
+         * Writes the items as a JSON array, byte for byte what {@link Json#MAPPER} writes for {@link #items()}
+         * (each product's JSON is made once per snapshot and reused).
+         */
+        public void writeItemsJson(ByteArrayOutputStream out) {
+            out.write('[');
+            for (int i = 0; i < ordinals.length; i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.writeBytes(json(ordinals[i]));
+            }
+            out.write(']');
+        }
+    }
+
+    private byte[] json(int o) {
+        byte[] bytes = json.get(o);
+        if (bytes == null) {
+            bytes = Json.write(products[o]).getBytes(StandardCharsets.UTF_8);
+            json.set(o, bytes);
+        }
+        return bytes;
     }
 
     /**
@@ -235,16 +316,26 @@ public final class ProductIndex {
     /** Ordinals (ascending) of products containing every term and passing the filters. */
     private int[] matching(List<String> terms, boolean[] categories, int min, int max) {
         int[] candidates = null;
+        String source = null;
         for (String term : terms) {
             int[] p = postings(term);
             if (candidates == null || p.length < candidates.length) {
                 candidates = p;
+                source = term;
             }
         }
         if (candidates == null) {
-            candidates = orders[BY_REVIEWS].clone();
-            Arrays.sort(candidates);
+            candidates = new int[products.length];
+            Arrays.setAll(candidates, i -> i);
         }
+        // A posting list of a 1- or 2-char term is exactly the products containing it: no need to check that term.
+        List<String> check = new ArrayList<>(terms.size());
+        for (String term : terms) {
+            if (term != source || term.length() > 2) {
+                check.add(term);
+            }
+        }
+        String[] toCheck = check.toArray(String[]::new);
         int[] out = new int[candidates.length];
         int n = 0;
         outer:
@@ -253,7 +344,7 @@ public final class ProductIndex {
                 continue;
             }
             String key = searchKeys[o];
-            for (String term : terms) {
+            for (String term : toCheck) {
                 if (!key.contains(term)) {
                     continue outer;
                 }

@@ -113,6 +113,12 @@ public final class ProductSearch implements AutoCloseable {
         return index.search(query);
     }
 
+    /** {@code query}'s page as positions in the current snapshot (its JSON is ready-made); null while none is loaded. */
+    public ProductIndex.Hits hits(ProductQuery query) {
+        ProductIndex index = current;
+        return index == null ? null : index.hits(query);
+    }
+
     public Map<String, List<Product>> byKeywords(List<String> keywords, int limit) {
         ProductIndex index = current;
         if (index == null) {
