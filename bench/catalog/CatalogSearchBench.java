@@ -105,7 +105,7 @@ public final class CatalogSearchBench {
         System.out.println("\n== summary (" + report.imported() + " products, " + connections + " connections, " + seconds + " s per phase) ==");
         lines.forEach(System.out::println);
         server.stop();
-        db.close();
+        catalog.close(); // stops the index refresher, closes the pool
         mariadb.close();
         System.exit(0);
     }

@@ -54,6 +54,7 @@ public final class ProductIndex {
     private final Map<String, int[]> categoriesByKey;
     private final Map<String, int[]> categoriesByName;
     private final int categoryCount;
+    private final int[] categorySizes;
     /** orders[o] = ordinals in that order; ranks[o][ordinal] = position in it. */
     private final int[][] orders;
     private final int[][] ranks;
@@ -82,6 +83,10 @@ public final class ProductIndex {
             categoryOf[i] = categoryIds.computeIfAbsent(p.category(), c -> categoryIds.size());
         }
         categoryCount = categoryIds.size();
+        categorySizes = new int[categoryCount];
+        for (int c : categoryOf) {
+            categorySizes[c]++;
+        }
         Map<String, List<Integer>> byKey = new HashMap<>();
         categoryIds.forEach((name, id) -> byKey.computeIfAbsent(categoryKey(name), k -> new ArrayList<>()).add(id));
         categoriesByKey = new HashMap<>();
@@ -164,8 +169,11 @@ public final class ProductIndex {
 
         if (terms.isEmpty() && query.sort() != ProductQuery.Sort.RELEVANCE) {
             // Browsing: walk the presorted order once, counting every match and keeping the page.
+            // Without a price filter the total is known up front and the walk stops at the page's end.
             int[] order = orders[rankOf(query.sort())];
             int[] page = new int[size];
+            boolean priced = query.minPrice() != null || query.maxPrice() != null;
+            long known = priced ? -1 : categoryTotal(categories);
             int kept = 0;
             long total = 0;
             for (int o : order) {
@@ -174,9 +182,12 @@ public final class ProductIndex {
                         page[kept++] = o;
                     }
                     total++;
+                    if (known >= 0 && (kept == size || total >= known)) {
+                        break;
+                    }
                 }
             }
-            return new Hits(Arrays.copyOf(page, kept), total);
+            return new Hits(Arrays.copyOf(page, kept), known >= 0 ? known : total);
         }
 
         int[] matches = matching(terms, categories, min, max);
@@ -187,18 +198,7 @@ public final class ProductIndex {
         int to = (int) Math.min(total, from + size);
         int[] page = new int[to - (int) from];
         if (query.sort() == ProductQuery.Sort.RELEVANCE) {
-            Relevance relevance = new Relevance(query.phrase(), terms);
-            long[] keys = new long[total];
-            int[] byReviewsRank = ranks[BY_REVIEWS];
-            for (int i = 0; i < total; i++) {
-                int o = matches[i];
-                keys[i] = ((long) (MAX_SCORE - relevance.score(o)) << 32) | byReviewsRank[o];
-            }
-            Arrays.sort(keys);
-            int[] byReviews = orders[BY_REVIEWS];
-            for (int i = (int) from; i < to; i++) {
-                page[i - (int) from] = byReviews[(int) keys[i]];
-            }
+            relevancePage(new Relevance(query.phrase(), terms), matches, (int) from, page);
         } else {
             // Mark each match's position in the presorted order, then read the page off the marks: no sort.
             int r = rankOf(query.sort());
@@ -209,27 +209,97 @@ public final class ProductIndex {
                 int pos = rank[o];
                 marks[pos >>> 6] |= 1L << pos;
             }
-            long skip = from;
-            int kept = 0;
-            for (int w = 0; w < marks.length && kept < page.length; w++) {
-                long word = marks[w];
-                int bits = Long.bitCount(word);
-                if (skip >= bits) {
-                    skip -= bits;
-                    continue;
+            readMarks(marks, order, from, page, 0);
+        }
+        return new Hits(page, total);
+    }
+
+    /**
+     * Fills {@code page} with matches {@code from, from + page.length} in relevance order (score, then review count,
+     * then id). Scores take few distinct values, so each score level marks its matches in the review-count order
+     * and the page is read off the marks, best level first: no sort of all matches.
+     */
+    private void relevancePage(Relevance relevance, int[] matches, int from, int[] page) {
+        int[] byReviewsRank = ranks[BY_REVIEWS];
+        int[] byReviews = orders[BY_REVIEWS];
+        if (matches.length <= 64) {
+            long[] keys = new long[matches.length];
+            for (int i = 0; i < matches.length; i++) {
+                int o = matches[i];
+                keys[i] = ((long) (MAX_SCORE - relevance.score(o)) << 32) | byReviewsRank[o];
+            }
+            Arrays.sort(keys);
+            for (int i = 0; i < page.length; i++) {
+                page[i] = byReviews[(int) keys[from + i]];
+            }
+            return;
+        }
+        int words = (products.length + 63) >>> 6;
+        int[] levels = new int[8];
+        int[] counts = new int[8];
+        long[][] marks = new long[8][];
+        int distinct = 0;
+        for (int o : matches) {
+            int score = relevance.score(o);
+            int level = 0;
+            while (level < distinct && levels[level] != score) {
+                level++;
+            }
+            if (level == distinct) {
+                if (distinct == levels.length) {
+                    levels = Arrays.copyOf(levels, distinct * 2);
+                    counts = Arrays.copyOf(counts, distinct * 2);
+                    marks = Arrays.copyOf(marks, distinct * 2);
                 }
-                while (word != 0 && kept < page.length) {
-                    int bit = Long.numberOfTrailingZeros(word);
-                    word &= word - 1;
-                    if (skip > 0) {
-                        skip--;
-                    } else {
-                        page[kept++] = order[(w << 6) + bit];
-                    }
+                levels[distinct] = score;
+                marks[distinct] = new long[words];
+                distinct++;
+            }
+            int pos = byReviewsRank[o];
+            marks[level][pos >>> 6] |= 1L << pos;
+            counts[level]++;
+        }
+        Integer[] best = new Integer[distinct];
+        for (int i = 0; i < distinct; i++) {
+            best[i] = i;
+        }
+        int[] levelScores = levels;
+        Arrays.sort(best, (a, b) -> Integer.compare(levelScores[b], levelScores[a]));
+        long skip = from;
+        int kept = 0;
+        for (int l : best) {
+            if (kept == page.length) {
+                break;
+            }
+            if (skip >= counts[l]) {
+                skip -= counts[l];
+                continue;
+            }
+            kept = readMarks(marks[l], byReviews, skip, page, kept);
+            skip = 0;
+        }
+    }
+
+    /** Appends to {@code page} (from {@code kept}) the marked positions of {@code order}, after skipping {@code skip}. */
+    private static int readMarks(long[] marks, int[] order, long skip, int[] page, int kept) {
+        for (int w = 0; w < marks.length && kept < page.length; w++) {
+            long word = marks[w];
+            int bits = Long.bitCount(word);
+            if (skip >= bits) {
+                skip -= bits;
+                continue;
+            }
+            while (word != 0 && kept < page.length) {
+                int bit = Long.numberOfTrailingZeros(word);
+                word &= word - 1;
+                if (skip > 0) {
+                    skip--;
+                } else {
+                    page[kept++] = order[(w << 6) + bit];
                 }
             }
         }
-        return new Hits(page, total);
+        return kept;
     }
 
     /** A page of results: positions in this snapshot and the number of matches in all pages. */
@@ -376,6 +446,20 @@ public final class ProductIndex {
         return (categories == null || categories[categoryOf[o]]) && salePrice[o] >= min && salePrice[o] <= max;
     }
 
+    /** Products in the categories of {@code mask} (all when null). */
+    private long categoryTotal(boolean[] mask) {
+        if (mask == null) {
+            return products.length;
+        }
+        long total = 0;
+        for (int id = 0; id < categoryCount; id++) {
+            if (mask[id]) {
+                total += categorySizes[id];
+            }
+        }
+        return total;
+    }
+
     /** null: no category filter; empty: no category matches; else a mask over category ids. */
     private boolean[] categoryMask(String category) {
         if (category == null) {
@@ -467,20 +551,18 @@ public final class ProductIndex {
         int score(int o) {
             String name = nameKeys[o];
             int score = 0;
-            if (name.equals(phrase)) {
-                score += 100;
+            boolean hasPhrase = name.contains(phrase);
+            if (hasPhrase) { // equal to it and starting with it both imply containing it
+                score += 30;
+                if (name.startsWith(phrase)) {
+                    score += name.length() == phrase.length() ? 150 : 50;
+                }
             }
             if (searchKeys[o].contains(field)) {
                 score += 60;
             }
-            if (name.startsWith(phrase)) {
-                score += 50;
-            }
-            if (name.contains(phrase)) {
-                score += 30;
-            }
             for (String t : terms) {
-                if (name.contains(t)) {
+                if (t.equals(phrase) ? hasPhrase : name.contains(t)) {
                     score += 10;
                 }
             }
