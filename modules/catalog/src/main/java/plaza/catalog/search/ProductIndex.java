@@ -26,9 +26,11 @@ import plaza.platform.http.Json;
  * <p>How: each product's {@code search_key} is cut into bigrams (pairs of UTF-16 chars; unigrams too,
  * for 1-char terms), each gram has a sorted posting list of product ordinals. A term's candidates are
  * the shortest posting list among its grams (every product containing the term contains all its grams),
- * and each candidate is verified with a real substring test, so postings only narrow, never decide.
- * Grams across the field separator are not indexed (terms never hold it). Filter-only searches walk a
- * presorted order of all products. Orders are precomputed as ranks, so sorting matches is sorting ints.
+ * and each candidate is verified with a real substring test (unless the list is exact: terms of 1–2
+ * chars), so postings only narrow, never decide. Filter-only searches walk a presorted order of all
+ * products; other pages are read off bitmaps over precomputed orders (per relevance score level for
+ * relevance), so no search sorts its matches. Relevance uses name-only grams and field-edge grams the
+ * same way, so few matches need a string comparison (see {@link Relevance}).
  *
  * <p>Searching is read-only on final arrays: any number of threads, no locks, no database.
  */
@@ -58,8 +60,10 @@ public final class ProductIndex {
     /** orders[o] = ordinals in that order; ranks[o][ordinal] = position in it. */
     private final int[][] orders;
     private final int[][] ranks;
-    private final Map<Integer, int[]> bigrams;
-    private final Map<Character, int[]> unigrams;
+    /** Grams of the search keys (every field; also the field-edge grams {@code |c} and {@code c|}). */
+    private final Grams keyGrams;
+    /** Grams of the name keys only (relevance: "the name contains it"). */
+    private final Grams nameGrams;
 
     private ProductIndex(long revision, List<ProductRepository.SearchRow> rows) {
         this.revision = revision;
@@ -106,25 +110,8 @@ public final class ProductIndex {
         order(NEWEST, Comparator.comparing(Product::createdAt).thenComparing(byId).reversed());
         order(BY_REVIEWS, Comparator.comparingInt((Product p) -> -p.reviewCount()).thenComparing(byId));
 
-        Map<Integer, Postings> bi = new HashMap<>();
-        Map<Character, Postings> uni = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            String key = searchKeys[i];
-            for (int j = 0; j < key.length(); j++) {
-                char c = key.charAt(j);
-                if (c == SEPARATOR) {
-                    continue;
-                }
-                uni.computeIfAbsent(c, x -> new Postings()).add(i);
-                if (j + 1 < key.length() && key.charAt(j + 1) != SEPARATOR) {
-                    bi.computeIfAbsent(gram(c, key.charAt(j + 1)), x -> new Postings()).add(i);
-                }
-            }
-        }
-        bigrams = new HashMap<>(bi.size() * 4 / 3 + 1);
-        bi.forEach((g, p) -> bigrams.put(g, p.toArray()));
-        unigrams = new HashMap<>(uni.size() * 4 / 3 + 1);
-        uni.forEach((c, p) -> unigrams.put(c, p.toArray()));
+        keyGrams = new Grams(searchKeys);
+        nameGrams = new Grams(nameKeys);
     }
 
     /** A snapshot of {@code rows}, the products at {@code revision}. */
@@ -222,11 +209,11 @@ public final class ProductIndex {
     private void relevancePage(Relevance relevance, int[] matches, int from, int[] page) {
         int[] byReviewsRank = ranks[BY_REVIEWS];
         int[] byReviews = orders[BY_REVIEWS];
+        int[] scores = relevance.scores(matches);
         if (matches.length <= 64) {
             long[] keys = new long[matches.length];
             for (int i = 0; i < matches.length; i++) {
-                int o = matches[i];
-                keys[i] = ((long) (MAX_SCORE - relevance.score(o)) << 32) | byReviewsRank[o];
+                keys[i] = ((long) (MAX_SCORE - scores[i]) << 32) | byReviewsRank[matches[i]];
             }
             Arrays.sort(keys);
             for (int i = 0; i < page.length; i++) {
@@ -239,8 +226,9 @@ public final class ProductIndex {
         int[] counts = new int[8];
         long[][] marks = new long[8][];
         int distinct = 0;
-        for (int o : matches) {
-            int score = relevance.score(o);
+        for (int i = 0; i < matches.length; i++) {
+            int o = matches[i];
+            int score = scores[i];
             int level = 0;
             while (level < distinct && levels[level] != score) {
                 level++;
@@ -369,11 +357,11 @@ public final class ProductIndex {
 
     private List<Product> top(String phrase, List<String> terms, int limit) {
         int[] matches = matching(terms, null, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        Relevance relevance = new Relevance(phrase, terms);
+        int[] scores = new Relevance(phrase, terms).scores(matches);
         long[] keys = new long[matches.length];
         for (int i = 0; i < matches.length; i++) {
             int o = matches[i];
-            keys[i] = ((inStock[o] ? 0L : 1L) << 48) | ((long) (MAX_SCORE - relevance.score(o)) << 32) | ranks[BY_REVIEWS][o];
+            keys[i] = ((inStock[o] ? 0L : 1L) << 48) | ((long) (MAX_SCORE - scores[i]) << 32) | ranks[BY_REVIEWS][o];
         }
         Arrays.sort(keys);
         List<Product> out = new ArrayList<>(Math.min(limit, keys.length));
@@ -424,22 +412,8 @@ public final class ProductIndex {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    /** The shortest posting list among a term's grams (a superset of the products containing it). */
     private int[] postings(String term) {
-        if (term.length() == 1) {
-            return unigrams.getOrDefault(term.charAt(0), NONE);
-        }
-        int[] best = null;
-        for (int j = 0; j + 1 < term.length(); j++) {
-            int[] p = bigrams.get(gram(term.charAt(j), term.charAt(j + 1)));
-            if (p == null) {
-                return NONE;
-            }
-            if (best == null || p.length < best.length) {
-                best = p;
-            }
-        }
-        return best;
+        return keyGrams.postings(term);
     }
 
     private boolean accepts(int o, boolean[] categories, int min, int max) {
@@ -535,7 +509,10 @@ public final class ProductIndex {
 
     /**
      * {@link ProductRepository}'s relevance score: name equals the phrase (100), a whole field equals it (60),
-     * name starts with it (50), name contains it (30), plus 10 per term in the name.
+     * name starts with it (50), name contains it (30), plus 10 per term in the name. Computed for a whole
+     * ascending list of matches at once: "the name contains t" walks t's name postings alongside the matches
+     * (exact for 1–2 chars, else only the postings' members are checked), "a field equals the phrase" walks
+     * the field-start or field-end gram's postings, so few matches need a string comparison.
      */
     private final class Relevance {
         private final String phrase;
@@ -548,25 +525,128 @@ public final class ProductIndex {
             this.terms = terms;
         }
 
-        int score(int o) {
-            String name = nameKeys[o];
-            int score = 0;
-            boolean hasPhrase = name.contains(phrase);
-            if (hasPhrase) { // equal to it and starting with it both imply containing it
-                score += 30;
-                if (name.startsWith(phrase)) {
-                    score += name.length() == phrase.length() ? 150 : 50;
+        /** Scores of {@code matches} (ascending ordinals), in the same order. */
+        int[] scores(int[] matches) {
+            int[] scores = new int[matches.length];
+            boolean[] inName = nameContains(matches, phrase);
+            for (int i = 0; i < matches.length; i++) {
+                if (inName[i]) { // equal to it and starting with it both imply containing it
+                    String name = nameKeys[matches[i]];
+                    scores[i] = 30;
+                    if (name.startsWith(phrase)) {
+                        scores[i] += name.length() == phrase.length() ? 150 : 50;
+                    }
                 }
             }
-            if (searchKeys[o].contains(field)) {
-                score += 60;
-            }
+            int[] edge = shorter(keyGrams.bigram(SEPARATOR, phrase.charAt(0)), keyGrams.bigram(phrase.charAt(phrase.length() - 1), SEPARATOR));
+            walk(matches, edge, (i, o) -> {
+                if (searchKeys[o].contains(field)) {
+                    scores[i] += 60;
+                }
+            });
             for (String t : terms) {
-                if (t.equals(phrase) ? hasPhrase : name.contains(t)) {
-                    score += 10;
+                boolean[] hit = t.equals(phrase) ? inName : nameContains(matches, t);
+                for (int i = 0; i < matches.length; i++) {
+                    if (hit[i]) {
+                        scores[i] += 10;
+                    }
                 }
             }
-            return score;
+            return scores;
+        }
+
+        private boolean[] nameContains(int[] matches, String t) {
+            boolean[] out = new boolean[matches.length];
+            boolean exact = t.length() <= 2;
+            walk(matches, nameGrams.postings(t), (i, o) -> out[i] = exact || nameKeys[o].contains(t));
+            return out;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Member {
+        void at(int index, int ordinal);
+    }
+
+    /** Calls {@code member} for each of {@code matches} (ascending) that is also in {@code postings} (ascending). */
+    private static void walk(int[] matches, int[] postings, Member member) {
+        if (postings.length == 0 || matches.length == 0) {
+            return;
+        }
+        if (postings.length > 8 * matches.length) {
+            for (int i = 0; i < matches.length; i++) {
+                if (Arrays.binarySearch(postings, matches[i]) >= 0) {
+                    member.at(i, matches[i]);
+                }
+            }
+            return;
+        }
+        int j = 0;
+        for (int i = 0; i < matches.length && j < postings.length; i++) {
+            int o = matches[i];
+            while (j < postings.length && postings[j] < o) {
+                j++;
+            }
+            if (j < postings.length && postings[j] == o) {
+                member.at(i, o);
+            }
+        }
+    }
+
+    private static int[] shorter(int[] a, int[] b) {
+        return a.length <= b.length ? a : b;
+    }
+
+    /**
+     * Posting lists of the grams of some keys: a product once per gram, ordinals ascending. Bigrams are pairs of
+     * UTF-16 chars; unigrams serve 1-char terms. Grams with the field separator are kept only as field edges
+     * ({@code |c}, {@code c|}): no term holds the separator, so term lookups never meet them.
+     */
+    private static final class Grams {
+        private final Map<Integer, int[]> bigrams;
+        private final Map<Character, int[]> unigrams;
+
+        Grams(String[] keys) {
+            Map<Integer, Postings> bi = new HashMap<>();
+            Map<Character, Postings> uni = new HashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                String key = keys[i];
+                for (int j = 0; j < key.length(); j++) {
+                    char c = key.charAt(j);
+                    if (c != SEPARATOR) {
+                        uni.computeIfAbsent(c, x -> new Postings()).add(i);
+                    }
+                    if (j + 1 < key.length() && (c != SEPARATOR || key.charAt(j + 1) != SEPARATOR)) {
+                        bi.computeIfAbsent(gram(c, key.charAt(j + 1)), x -> new Postings()).add(i);
+                    }
+                }
+            }
+            bigrams = new HashMap<>(bi.size() * 4 / 3 + 1);
+            bi.forEach((g, p) -> bigrams.put(g, p.toArray()));
+            unigrams = new HashMap<>(uni.size() * 4 / 3 + 1);
+            uni.forEach((c, p) -> unigrams.put(c, p.toArray()));
+        }
+
+        int[] bigram(char a, char b) {
+            return bigrams.getOrDefault(gram(a, b), NONE);
+        }
+
+        /** The shortest posting list among a term's grams: exactly the keys containing it for 1–2 chars, a superset beyond. */
+        int[] postings(String term) {
+            if (term.length() == 1) {
+                return unigrams.getOrDefault(term.charAt(0), NONE);
+            }
+            int[] best = null;
+            for (int j = 0; j + 1 < term.length(); j++) {
+                int[] p = bigrams.get(gram(term.charAt(j), term.charAt(j + 1)));
+                if (p == null) {
+                    return NONE;
+                }
+                if (best == null || p.length < best.length) {
+                    best = p;
+                }
+            }
+            return best;
         }
     }
 
