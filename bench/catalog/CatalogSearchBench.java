@@ -86,6 +86,7 @@ public final class CatalogSearchBench {
         WebServer server = PlazaServer.start(config, List.of(catalog));
         String base = "http://127.0.0.1:" + server.port();
         Path lua = writeLua();
+        Path health = pathLua("/health");
         List<ProductQuery> queries = Arrays.stream(QUERIES).map(CatalogSearchBench::query).toList();
 
         System.out.println("warm-up ...");
@@ -96,9 +97,11 @@ public final class CatalogSearchBench {
             double[] j = jdbc(db, queries, connections, seconds);
             double[] m = index(search, queries, connections, seconds);
             double[] h = wrk(base, lua, connections, seconds);
+            double[] f = wrk(base, health, connections, seconds);
             String line = String.format("round %d: (a) SQL over JDBC %.0f req/s p50 %.2f ms p99 %.2f ms | (b) index in-process %.0f req/s p50 %.3f ms p99 %.3f ms"
-                                        + " | (c) HTTP service %.0f req/s p50 %.2f ms p99 %.2f ms | HTTP/(a) %.2f HTTP/(b) %.3f",
-                                        round, j[0], j[1], j[2], m[0], m[1], m[2], h[0], h[1], h[2], h[0] / j[0], h[0] / m[0]);
+                                        + " | (c) HTTP service %.0f req/s p50 %.2f ms p99 %.2f ms | HTTP/(a) %.2f HTTP/(b) %.3f"
+                                        + " | floor: GET /health %.0f req/s p99 %.2f ms",
+                                        round, j[0], j[1], j[2], m[0], m[1], m[2], h[0], h[1], h[2], h[0] / j[0], h[0] / m[0], f[0], f[2]);
             System.out.println(line);
             lines.add(line);
         }
@@ -281,6 +284,17 @@ public final class CatalogSearchBench {
         return new double[] {done.get() / (double) seconds, all.get(all.size() / 2) / 1e6, all.get((int) (all.size() * 0.99)) / 1e6};
     }
 
+    /** One path over and over (the floor: what this machine's HTTP stack does right now with a trivial route). */
+    static Path pathLua(String path) throws Exception {
+        Path lua = Files.createTempFile("catalog-floor", ".lua");
+        Files.writeString(lua, "request = function() return wrk.format(\"GET\", \"" + path + "\") end\n" + DONE);
+        return lua;
+    }
+
+    static final String DONE = "done = function(summary, latency, requests)\n"
+            + "  io.write(string.format(\"RESULT %d %d %.3f %.3f %d\\n\", summary.requests, summary.duration, latency:percentile(50)/1000, latency:percentile(99)/1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\n"
+            + "end\n";
+
     static Path writeLua() throws Exception {
         StringBuilder paths = new StringBuilder();
         for (String[] q : QUERIES) {
@@ -298,9 +312,7 @@ public final class CatalogSearchBench {
                 + "setup = function(thread) thread:set(\"offset\", counter) counter = counter + 7 end\n"
                 + "init = function(args) i = offset or 0 end\n"
                 + "request = function() i = i + 1 return wrk.format(\"GET\", paths[(i % #paths) + 1]) end\n"
-                + "done = function(summary, latency, requests)\n"
-                + "  io.write(string.format(\"RESULT %d %d %.3f %.3f %d\\n\", summary.requests, summary.duration, latency:percentile(50)/1000, latency:percentile(99)/1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\n"
-                + "end\n";
+                + DONE;
         Path lua = Files.createTempFile("catalog-search", ".lua");
         Files.writeString(lua, script);
         return lua;

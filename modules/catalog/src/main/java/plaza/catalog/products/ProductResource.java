@@ -91,12 +91,10 @@ public final class ProductResource implements HttpService {
      * write for it (fields in record order), without serializing the products again for every request.
      */
     public static byte[] searchResultJson(ProductIndex.Hits hits, int page, int size, String sort) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
-        out.writeBytes(ITEMS);
-        hits.writeItemsJson(out);
-        out.writeBytes((",\"page\":" + page + ",\"size\":" + size + ",\"total\":" + hits.total() + ",\"totalPages\":"
-                        + totalPages(hits.total(), size) + ",\"sort\":" + Json.write(sort) + "}").getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        // sort is one of the Sort names in lower case: plain ASCII, nothing to escape
+        byte[] rest = (",\"page\":" + page + ",\"size\":" + size + ",\"total\":" + hits.total() + ",\"totalPages\":"
+                       + totalPages(hits.total(), size) + ",\"sort\":\"" + sort + "\"}").getBytes(StandardCharsets.US_ASCII);
+        return hits.itemsJson(ITEMS, rest);
     }
 
     private static final byte[] ITEMS = "{\"items\":".getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,5 @@
 package plaza.catalog.search;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -313,18 +312,30 @@ public final class ProductIndex {
         }
 
         /**
-         * Writes the items as a JSON array, byte for byte what {@link Json#MAPPER} writes for {@link #items()}
-         * (each product's JSON is made once per snapshot and reused).
+         * The items as a JSON array between {@code prefix} and {@code suffix}, in one exactly sized array: byte for
+         * byte what {@link Json#MAPPER} writes for {@link #items()} (each product's JSON is made once per snapshot).
          */
-        public void writeItemsJson(ByteArrayOutputStream out) {
-            out.write('[');
+        public byte[] itemsJson(byte[] prefix, byte[] suffix) {
+            byte[][] items = new byte[ordinals.length][];
+            int length = prefix.length + 2 + Math.max(0, ordinals.length - 1) + suffix.length;
             for (int i = 0; i < ordinals.length; i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                out.writeBytes(json(ordinals[i]));
+                items[i] = json(ordinals[i]);
+                length += items[i].length;
             }
-            out.write(']');
+            byte[] out = new byte[length];
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            int at = prefix.length;
+            out[at++] = '[';
+            for (int i = 0; i < items.length; i++) {
+                if (i > 0) {
+                    out[at++] = ',';
+                }
+                System.arraycopy(items[i], 0, out, at, items[i].length);
+                at += items[i].length;
+            }
+            out[at++] = ']';
+            System.arraycopy(suffix, 0, out, at, suffix.length);
+            return out;
         }
     }
 
