@@ -579,26 +579,39 @@ public final class ProductIndex {
         void at(int index, int ordinal);
     }
 
-    /** Calls {@code member} for each of {@code matches} (ascending) that is also in {@code postings} (ascending). */
+    /**
+     * Calls {@code member} for each of {@code matches} (ascending) that is also in {@code postings} (ascending),
+     * galloping through {@code postings}: O(m log(p/m)), whichever list is longer.
+     */
     private static void walk(int[] matches, int[] postings, Member member) {
-        if (postings.length == 0 || matches.length == 0) {
-            return;
-        }
-        if (postings.length > 8 * matches.length) {
-            for (int i = 0; i < matches.length; i++) {
-                if (Arrays.binarySearch(postings, matches[i]) >= 0) {
-                    member.at(i, matches[i]);
+        int j = 0;
+        int p = postings.length;
+        for (int i = 0; i < matches.length && j < p; i++) {
+            int o = matches[i];
+            if (postings[j] < o) {
+                // gallop: find a bound past o, then binary search inside it
+                int step = 1;
+                int lo = j;
+                while (j + step < p && postings[j + step] < o) {
+                    lo = j + step;
+                    step <<= 1;
+                }
+                int hi = Math.min(j + step, p - 1);
+                // postings[lo] < o; answer in (lo, hi]
+                while (lo + 1 < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (postings[mid] < o) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                j = postings[hi] < o ? p : hi;
+                if (j == p) {
+                    return;
                 }
             }
-            return;
-        }
-        int j = 0;
-        for (int i = 0; i < matches.length && j < postings.length; i++) {
-            int o = matches[i];
-            while (j < postings.length && postings[j] < o) {
-                j++;
-            }
-            if (j < postings.length && postings[j] == o) {
+            if (postings[j] == o) {
                 member.at(i, o);
             }
         }
