@@ -28,7 +28,7 @@ import plaza.platform.http.Json;
  * and each candidate is verified with a real substring test (unless the list is exact: terms of 1–2
  * chars), so postings only narrow, never decide. Filter-only searches walk a presorted order of all
  * products; other pages are read off bitmaps over precomputed orders (per relevance score level for
- * relevance), so no search sorts its matches. Relevance uses name-only grams and field-edge grams the
+ * relevance), so no search sorts its matches. Relevance uses name-only grams and an exact field map the
  * same way, so few matches need a string comparison (see {@link Relevance}).
  *
  * <p>Searching is read-only on final arrays: any number of threads, no locks, no database.
@@ -59,10 +59,12 @@ public final class ProductIndex {
     /** orders[o] = ordinals in that order; ranks[o][ordinal] = position in it. */
     private final int[][] orders;
     private final int[][] ranks;
-    /** Grams of the search keys (every field; also the field-edge grams {@code |c} and {@code c|}). */
+    /** Grams of the search keys (every field). */
     private final Grams keyGrams;
     /** Grams of the name keys only (relevance: "the name contains it"). */
     private final Grams nameGrams;
+    /** Products by each whole field of their search key (relevance: "a field equals the phrase"). */
+    private final Map<String, int[]> fields;
 
     private ProductIndex(long revision, List<ProductRepository.SearchRow> rows) {
         this.revision = revision;
@@ -111,6 +113,17 @@ public final class ProductIndex {
 
         keyGrams = new Grams(searchKeys);
         nameGrams = new Grams(nameKeys);
+        Map<String, Postings> byField = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = searchKeys[i];
+            int start = key.indexOf(SEPARATOR) + 1;
+            for (int end = key.indexOf(SEPARATOR, start); end > start; start = end + 1, end = key.indexOf(SEPARATOR, start)) {
+                String field = key.substring(start, end);
+                byField.computeIfAbsent(field.equals(nameKeys[i]) ? nameKeys[i] : field, x -> new Postings()).add(i);
+            }
+        }
+        fields = new HashMap<>(byField.size() * 4 / 3 + 1);
+        byField.forEach((f, p) -> fields.put(f, p.toArray()));
     }
 
     /** A snapshot of {@code rows}, the products at {@code revision}. */
@@ -522,17 +535,15 @@ public final class ProductIndex {
      * {@link ProductRepository}'s relevance score: name equals the phrase (100), a whole field equals it (60),
      * name starts with it (50), name contains it (30), plus 10 per term in the name. Computed for a whole
      * ascending list of matches at once: "the name contains t" walks t's name postings alongside the matches
-     * (exact for 1–2 chars, else only the postings' members are checked), "a field equals the phrase" walks
-     * the field-start or field-end gram's postings, so few matches need a string comparison.
+     * (exact for 1–2 chars, else only the postings' members are checked); "a field equals the phrase"
+     * ({@code search_key LIKE '%|phrase|%'}) walks the phrase's entry in the exact field map.
      */
     private final class Relevance {
         private final String phrase;
-        private final String field;
         private final List<String> terms;
 
         Relevance(String phrase, List<String> terms) {
             this.phrase = phrase;
-            this.field = SEPARATOR + phrase + SEPARATOR;
             this.terms = terms;
         }
 
@@ -549,12 +560,7 @@ public final class ProductIndex {
                     }
                 }
             }
-            int[] edge = shorter(keyGrams.bigram(SEPARATOR, phrase.charAt(0)), keyGrams.bigram(phrase.charAt(phrase.length() - 1), SEPARATOR));
-            walk(matches, edge, (i, o) -> {
-                if (searchKeys[o].contains(field)) {
-                    scores[i] += 60;
-                }
-            });
+            walk(matches, fields.getOrDefault(phrase, NONE), (i, o) -> scores[i] += 60);
             for (String t : terms) {
                 boolean[] hit = t.equals(phrase) ? inName : nameContains(matches, t);
                 for (int i = 0; i < matches.length; i++) {
@@ -617,14 +623,9 @@ public final class ProductIndex {
         }
     }
 
-    private static int[] shorter(int[] a, int[] b) {
-        return a.length <= b.length ? a : b;
-    }
-
     /**
      * Posting lists of the grams of some keys: a product once per gram, ordinals ascending. Bigrams are pairs of
-     * UTF-16 chars; unigrams serve 1-char terms. Grams with the field separator are kept only as field edges
-     * ({@code |c}, {@code c|}): no term holds the separator, so term lookups never meet them.
+     * UTF-16 chars; unigrams serve 1-char terms. Grams with the field separator are left out: no term holds it.
      */
     private static final class Grams {
         private final Map<Integer, int[]> bigrams;
@@ -637,10 +638,11 @@ public final class ProductIndex {
                 String key = keys[i];
                 for (int j = 0; j < key.length(); j++) {
                     char c = key.charAt(j);
-                    if (c != SEPARATOR) {
-                        uni.computeIfAbsent(c, x -> new Postings()).add(i);
+                    if (c == SEPARATOR) {
+                        continue;
                     }
-                    if (j + 1 < key.length() && (c != SEPARATOR || key.charAt(j + 1) != SEPARATOR)) {
+                    uni.computeIfAbsent(c, x -> new Postings()).add(i);
+                    if (j + 1 < key.length() && key.charAt(j + 1) != SEPARATOR) {
                         bi.computeIfAbsent(gram(c, key.charAt(j + 1)), x -> new Postings()).add(i);
                     }
                 }
@@ -649,10 +651,6 @@ public final class ProductIndex {
             bi.forEach((g, p) -> bigrams.put(g, p.toArray()));
             unigrams = new HashMap<>(uni.size() * 4 / 3 + 1);
             uni.forEach((c, p) -> unigrams.put(c, p.toArray()));
-        }
-
-        int[] bigram(char a, char b) {
-            return bigrams.getOrDefault(gram(a, b), NONE);
         }
 
         /** The shortest posting list among a term's grams: exactly the keys containing it for 1–2 chars, a superset beyond. */
