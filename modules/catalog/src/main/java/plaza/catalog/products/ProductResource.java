@@ -179,8 +179,12 @@ public final class ProductResource implements HttpService {
     }
 
     private void importLines(ServerRequest req, ServerResponse res) {
-        plaza.platform.imports.ImportReport report = importer.run(req);
-        search.refreshAfterWrite();
+        plaza.platform.imports.ImportReport report;
+        try {
+            report = importer.run(req);
+        } finally {
+            search.refreshAfterWrite(); // batches committed before a failure are searchable too
+        }
         Json.send(res, report);
     }
 
