@@ -1,6 +1,7 @@
 package plaza.catalog;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import plaza.catalog.homeshopping.BroadcastRepository;
 import plaza.catalog.homeshopping.ScheduleResource;
 import plaza.catalog.products.ProductRepository;
 import plaza.catalog.products.ProductResource;
+import plaza.catalog.search.ProductSearch;
 import plaza.catalog.wishlist.WishlistRepository;
 import plaza.catalog.wishlist.WishlistResource;
 import plaza.platform.PlazaService;
@@ -21,17 +23,21 @@ import plaza.platform.security.TokenVerifier;
 /**
  * The catalog service: Kok products ({@code /kok}) and the home-shopping schedule
  * ({@code /home-shopping}), on MariaDB. Settings under {@code catalog.*} (docs/catalog.md):
- * {@code zone} (Asia/Seoul) and {@code demo-data} (false).
+ * {@code zone} (Asia/Seoul), {@code demo-data} (false) and {@code search.refresh-interval} (PT1S: how often the
+ * in-memory search index checks for product writes made on other replicas).
  */
 public final class CatalogService implements PlazaService {
 
     private final Database db;
+    private final ProductSearch search;
     private final ProductResource products;
     private final WishlistResource wishlist;
     private final ScheduleResource schedule;
 
-    private CatalogService(Database db, ProductResource products, WishlistResource wishlist, ScheduleResource schedule) {
+    private CatalogService(Database db, ProductSearch search, ProductResource products, WishlistResource wishlist,
+                           ScheduleResource schedule) {
         this.db = db;
+        this.search = search;
         this.products = products;
         this.wishlist = wishlist;
         this.schedule = schedule;
@@ -59,8 +65,10 @@ public final class CatalogService implements PlazaService {
                         .runResource(DemoData.BROADCASTS);
             }
         }
-        return new CatalogService(db,
-                                  new ProductResource(productRepository, tokens, productImport),
+        Duration refresh = config.get("search.refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(1));
+        ProductSearch search = ProductSearch.create(productRepository, refresh).start();
+        return new CatalogService(db, search,
+                                  new ProductResource(productRepository, search, tokens, productImport),
                                   new WishlistResource(new WishlistRepository(db.dataSource(), clock), tokens),
                                   new ScheduleResource(broadcastRepository, tokens, clock, zone, broadcastImport));
     }
@@ -79,11 +87,17 @@ public final class CatalogService implements PlazaService {
 
     @Override
     public List<HealthCheck> healthChecks() {
-        return List.of(db.readiness());
+        return List.of(db.readiness(), search.readiness());
+    }
+
+    /** Product search (the in-memory index and its refresher). */
+    public ProductSearch productSearch() {
+        return search;
     }
 
     @Override
     public void close() {
+        search.close();
         db.close();
     }
 }

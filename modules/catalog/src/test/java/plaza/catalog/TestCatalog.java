@@ -34,7 +34,16 @@ final class TestCatalog {
                 throw new IllegalStateException("Fixture rows refused: " + report.errors());
             }
         }
-        PlazaServer.configure(server, config, List.of(CatalogService.create(config, db, tokens.verifier(), clock)));
+        CatalogService service = CatalogService.create(config, db, tokens.verifier(), clock);
+        try {
+            if (!service.productSearch().awaitLoaded(java.time.Duration.ofSeconds(30))) {
+                throw new IllegalStateException("The search index did not load");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        PlazaServer.configure(server, config, List.of(service));
         return db;
     }
 }

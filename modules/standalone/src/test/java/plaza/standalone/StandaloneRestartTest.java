@@ -54,10 +54,20 @@ class StandaloneRestartTest {
         }
     }
 
-    private static int ready(Standalone plaza) {
-        try (var res = Http1Client.builder().baseUri("http://localhost:" + plaza.port()).build()
-                .get("/observe/health/ready").request()) {
-            return res.status().code();
+    /**
+     * Readiness, waited for up to 30 s: some checks turn UP a moment after start (catalog's search index loads
+     * off-thread), as a Kubernetes readiness probe would see it.
+     */
+    private static int ready(Standalone plaza) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (var res = Http1Client.builder().baseUri("http://localhost:" + plaza.port()).build()
+                    .get("/observe/health/ready").request()) {
+                if (res.status().code() == 200 || System.nanoTime() > deadline) {
+                    return res.status().code();
+                }
+            }
+            Thread.sleep(100);
         }
     }
 }

@@ -2,7 +2,9 @@ package plaza.catalog.products;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.webserver.http.ServerRequest;
 import plaza.platform.db.SearchKeys;
@@ -36,7 +38,7 @@ public record ProductQuery(String q, List<String> terms, String category, Intege
 
     public static ProductQuery from(ServerRequest req) {
         Optional<String> q = QueryParams.string(req, "q", MAX_Q);
-        List<String> terms = q.map(s -> SearchKeys.terms(s, MAX_TERMS)).orElse(List.of());
+        List<String> terms = q.map(s -> parsed(s).terms()).orElse(List.of());
         String category = QueryParams.string(req, "category", 50).orElse(null);
         Integer min = QueryParams.longValue(req, "minPrice", 0, ProductInput.MAX_PRICE).map(Long::intValue).orElse(null);
         Integer max = QueryParams.longValue(req, "maxPrice", 0, ProductInput.MAX_PRICE).map(Long::intValue).orElse(null);
@@ -55,6 +57,25 @@ public record ProductQuery(String q, List<String> terms, String category, Intege
 
     /** The whole query as one key (for "the name is exactly / starts with what was typed"). */
     public String phrase() {
-        return SearchKeys.key(q);
+        return q == null ? "" : parsed(q).phrase();
+    }
+
+    /** What a {@code q} parses to; the same few queries come back all the time, so recent ones are kept. */
+    private record Parsed(List<String> terms, String phrase) {
+    }
+
+    private static final int PARSED_KEPT = 4096;
+    private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
+
+    private static Parsed parsed(String q) {
+        Parsed p = PARSED.get(q);
+        if (p == null) {
+            p = new Parsed(List.copyOf(SearchKeys.terms(q, MAX_TERMS)), SearchKeys.key(q));
+            if (PARSED.size() >= PARSED_KEPT) {
+                PARSED.clear(); // crude but bounded: a burst of distinct queries costs only re-parsing
+            }
+            PARSED.put(q, p);
+        }
+        return p;
     }
 }

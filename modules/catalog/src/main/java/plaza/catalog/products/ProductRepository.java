@@ -238,19 +238,23 @@ public final class ProductRepository {
             ps.setObject(16, now);
             ps.setObject(17, now);
             ps.executeUpdate();
+            long id;
             if (p.id() != null) {
-                return p.id();
+                id = p.id();
+            } else {
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
             }
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            bumpRevision(c);
+            return id;
         }
     }
 
     public long create(ProductInput p) {
-        try (Connection c = dataSource.getConnection()) {
-            return upsert(c, p);
+        try {
+            return inTransaction(c -> upsert(c, p));
         } catch (SQLException e) {
             throw new IllegalStateException("Product insert failed", e);
         }
@@ -261,11 +265,15 @@ public final class ProductRepository {
         String sql = "UPDATE products SET name = ?, brand = ?, category = ?, price = ?, sale_price = ?, discount_rate = ?, "
                 + "image_url = ?, stock = ?, description = ?, rating = ?, review_count = ?, keywords = ?, name_key = ?, "
                 + "search_key = ?, updated_at = ? WHERE id = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bindFields(ps, 1, p);
-            ps.setObject(15, now());
-            ps.setLong(16, id);
-            return ps.executeUpdate() > 0;
+        try {
+            return inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    bindFields(ps, 1, p);
+                    ps.setObject(15, now());
+                    ps.setLong(16, id);
+                    return ps.executeUpdate() > 0 && bumpRevision(c);
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Product update failed", e);
         }
@@ -273,11 +281,107 @@ public final class ProductRepository {
 
     /** Deletes product {@code id} (and it leaves wishlists and broadcasts); false if there is none. */
     public boolean delete(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM products WHERE id = ?")) {
-            ps.setLong(1, id);
-            return ps.executeUpdate() > 0;
+        try {
+            return inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM products WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    return ps.executeUpdate() > 0 && bumpRevision(c);
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Product delete failed", e);
+        }
+    }
+
+    /**
+     * Moves the change marker the search index polls ({@code product_revision}); every product write calls
+     * it in its own transaction, so a replica that sees the new revision also sees the write. The row lock
+     * it takes serializes product writers until commit (they are admin-only and rare).
+     */
+    static boolean bumpRevision(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE product_revision SET revision = revision + 1 WHERE id = 1")) {
+            ps.executeUpdate();
+            return true;
+        }
+    }
+
+    /** The change marker: it moves with every committed product write. */
+    public long revision() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT revision FROM product_revision WHERE id = 1")) {
+            ps.setQueryTimeout(10);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the product revision failed", e);
+        }
+    }
+
+    /** What the search index keeps of a product: its list item and the keys search compares. */
+    public record SearchRow(Product summary, String nameKey, String searchKey) {
+    }
+
+    /**
+     * Streams every product's summary and search keys to {@code rows}, and answers the revision they
+     * reflect: both are read in one consistent snapshot (InnoDB REPEATABLE READ), so the rows are exactly
+     * the state at that revision.
+     */
+    public long scanForIndex(java.util.function.Consumer<SearchRow> rows) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            try {
+                long revision;
+                try (Statement st = c.createStatement()) {
+                    st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                    try (ResultSet rs = st.executeQuery("SELECT revision FROM product_revision WHERE id = 1")) {
+                        revision = rs.next() ? rs.getLong(1) : 0;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMMARY_COLUMNS + ", name_key, search_key FROM products",
+                                                               ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                    ps.setFetchSize(1000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.accept(new SearchRow(read(rs, false), rs.getString("name_key"), rs.getString("search_key")));
+                        }
+                    }
+                }
+                c.commit();
+                return revision;
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+                c.setTransactionIsolation(isolation);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Loading products for the search index failed", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction (the write and its revision bump commit together). */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         }
     }
 

@@ -1,16 +1,22 @@
 package plaza.catalog.products;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import java.nio.charset.StandardCharsets;
+
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import plaza.catalog.search.ProductIndex;
+import plaza.catalog.search.ProductSearch;
 import plaza.platform.http.Json;
 import plaza.platform.http.PathParams;
 import plaza.platform.http.Problems;
@@ -28,11 +34,14 @@ public final class ProductResource implements HttpService {
     public static final int MAX_KEYWORDS = 40;
 
     private final ProductRepository products;
+    private final ProductSearch search;
     private final TokenVerifier tokens;
     private final JsonLinesImport<ProductInput> importer;
 
-    public ProductResource(ProductRepository products, TokenVerifier tokens, JsonLinesImport<ProductInput> importer) {
+    public ProductResource(ProductRepository products, ProductSearch search, TokenVerifier tokens,
+                           JsonLinesImport<ProductInput> importer) {
         this.products = products;
+        this.search = search;
         this.tokens = tokens;
         this.importer = importer;
     }
@@ -65,10 +74,33 @@ public final class ProductResource implements HttpService {
 
     private void search(ServerRequest req, ServerResponse res) {
         ProductQuery query = ProductQuery.from(req);
-        ProductRepository.Page page = products.search(query);
-        long totalPages = (page.total() + query.size() - 1) / query.size();
-        Json.send(res, new SearchResult(page.items(), query.page(), query.size(), page.total(), totalPages,
-                                        query.sort().name().toLowerCase(java.util.Locale.ROOT)));
+        String sort = query.sort().name().toLowerCase(java.util.Locale.ROOT);
+        ProductIndex.Hits hits = search.hits(query);
+        if (hits == null) { // index not loaded yet: SQL
+            ProductRepository.Page page = search.search(query);
+            Json.send(res, new SearchResult(page.items(), query.page(), query.size(), page.total(),
+                                            totalPages(page.total(), query.size()), sort));
+            return;
+        }
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(searchResultJson(hits, query.page(), query.size(), sort));
+    }
+
+    /**
+     * A {@link SearchResult} as JSON from the index's ready-made item JSON: the same bytes {@code Json.send} would
+     * write for it (fields in record order), without serializing the products again for every request.
+     */
+    public static byte[] searchResultJson(ProductIndex.Hits hits, int page, int size, String sort) {
+        // sort is one of the Sort names in lower case: plain ASCII, nothing to escape
+        byte[] rest = (",\"page\":" + page + ",\"size\":" + size + ",\"total\":" + hits.total() + ",\"totalPages\":"
+                       + totalPages(hits.total(), size) + ",\"sort\":\"" + sort + "\"}").getBytes(StandardCharsets.US_ASCII);
+        return hits.itemsJson(ITEMS, rest);
+    }
+
+    private static final byte[] ITEMS = "{\"items\":".getBytes(StandardCharsets.UTF_8);
+
+    private static long totalPages(long total, int size) {
+        return (total + size - 1) / size;
     }
 
     /** One keyword's products in {@code by-keywords}. */
@@ -99,7 +131,7 @@ public final class ProductResource implements HttpService {
             throw QueryParams.invalid("keyword", "at most " + MAX_KEYWORDS + " keywords");
         }
         int limit = QueryParams.integer(req, "limit", 3, 1, 10);
-        Map<String, List<Product>> found = products.byKeywords(List.copyOf(keywords), limit);
+        Map<String, List<Product>> found = search.byKeywords(List.copyOf(keywords), limit);
         Json.send(res, Map.of("results", found.entrySet().stream()
                 .map(e -> new KeywordProducts(e.getKey(), e.getValue())).toList()));
     }
@@ -119,6 +151,7 @@ public final class ProductResource implements HttpService {
             throw QueryParams.invalid("id", "is assigned by the server; use PUT /kok/products/{id} or the import to set it");
         }
         long id = products.create(input);
+        search.refreshAfterWrite();
         res.header(HeaderNames.LOCATION, "/kok/products/" + id);
         Json.send(res, Status.CREATED_201, products.find(id).orElseThrow());
     }
@@ -132,6 +165,7 @@ public final class ProductResource implements HttpService {
         if (!products.update(id, input)) {
             throw ProductRepository.notFound(id);
         }
+        search.refreshAfterWrite();
         Json.send(res, products.find(id).orElseThrow());
     }
 
@@ -140,11 +174,18 @@ public final class ProductResource implements HttpService {
         if (!products.delete(id)) {
             throw ProductRepository.notFound(id);
         }
+        search.refreshAfterWrite();
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void importLines(ServerRequest req, ServerResponse res) {
-        Json.send(res, importer.run(req));
+        plaza.platform.imports.ImportReport report;
+        try {
+            report = importer.run(req);
+        } finally {
+            search.refreshAfterWrite(); // batches committed before a failure are searchable too
+        }
+        Json.send(res, report);
     }
 
 }
