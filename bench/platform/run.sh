@@ -6,7 +6,7 @@
 # ready < 10 s including both embedded databases; RSS < 400 MB.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION="${1:-15}"; CONNS="${2:-64}"; THREADS=2
+DURATION="${1:-15}"; CONNS="${2:-64}"; THREADS=2; WARMUP="${WARMUP:-10}"
 PLAZA_PORT=18180; NGINX_PORT=18181
 WORK="$(mktemp -d /tmp/plaza-bench-platform.XXXXXX)"
 DATA="$PWD/target/bench-platform-data"
@@ -63,7 +63,7 @@ sleep 3
 RSS_KB=$(ps -o rss= -p "$PLAZA_PID" | tr -d ' ')
 
 run() { # name url -> "rps p99_ms"
-  wrk -t$THREADS -c"$CONNS" -d3s "$2" >/dev/null 2>&1 # warm-up (JIT, connections)
+  wrk -t$THREADS -c"$CONNS" -d"$WARMUP"s "$2" >/dev/null 2>&1 # warm-up: JIT to steady state, connections
   wrk -t$THREADS -c"$CONNS" -d"${DURATION}s" --latency "$2" > "$WORK/$1.txt"
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt")

@@ -1,11 +1,8 @@
 package plaza.platform.observe;
 
 import java.lang.System.Logger.Level;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.helidon.common.parameters.Parameters;
@@ -14,12 +11,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.ServerRequestHeaders;
-import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
-import io.helidon.metrics.api.Tag;
-import io.helidon.metrics.api.Timer;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -38,8 +32,8 @@ import plaza.platform.http.ProblemException;
  * The three signals of every HTTP request, in one filter because they share the request's start,
  * route and status:
  * <ul>
- * <li>metrics: {@code http_server_requests_total} and the {@code http_server_request_duration_seconds}
- * histogram, labelled by method, route template (never the raw path: {@code /kok/products/{id}})
+ * <li>metrics ({@link HttpMetrics}): {@code http_server_requests_total} and the
+ * {@code http_server_request_duration_seconds} histogram, labelled by method, route template (never the raw path: {@code /kok/products/{id}})
  * and status, plus {@code http_server_active_requests}. Requests that match no route are labelled
  * {@code route="unmatched"} so scanners cannot blow up the label set;</li>
  * <li>a server span (OpenTelemetry, W3C {@code traceparent} continued), current while the handler
@@ -55,11 +49,6 @@ public final class HttpObservation implements Filter {
     public static final String UNMATCHED = "unmatched";
     private static final System.Logger ACCESS = System.getLogger("plaza.access");
     private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
-    private static final Duration[] BUCKETS = {
-            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(75), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(750), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofMillis(7500), Duration.ofSeconds(10)};
     private static final TextMapGetter<ServerRequestHeaders> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(ServerRequestHeaders headers) {
@@ -112,7 +101,7 @@ public final class HttpObservation implements Filter {
             String route = unmatched ? UNMATCHED : template(req);
             String method = req.prologue().method().text();
             Meters m = meters.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(method, k -> new Meters(this, method, route));
+                    .computeIfAbsent(method, k -> new Meters(method, route));
             m.record(status, nanos);
             if (span != null) {
                 endSpan(span, method, route, status, req);
@@ -182,61 +171,48 @@ public final class HttpObservation implements Filter {
         return String.join("/", segments);
     }
 
-    /** The meters of one method on one route, one pair per status seen. */
+    /** The series of one method on one route, one per status seen. */
     private static final class Meters {
-        private final HttpObservation owner;
         private final String method;
         private final String route;
         // Statuses are few (mostly one); a tiny copy-on-write array beats a map lookup per request.
-        private volatile Pair[] byStatus = new Pair[0];
+        private volatile StatusSeries[] byStatus = new StatusSeries[0];
 
-        Meters(HttpObservation owner, String method, String route) {
-            this.owner = owner;
+        Meters(String method, String route) {
             this.method = method;
             this.route = route;
         }
 
         void record(int status, long nanos) {
-            Pair pair = find(byStatus, status);
-            if (pair == null) {
-                pair = register(status);
+            HttpMetrics.Series series = find(byStatus, status);
+            if (series == null) {
+                series = register(status);
             }
-            pair.count.increment();
-            pair.duration.record(nanos, TimeUnit.NANOSECONDS);
+            series.record(nanos);
         }
 
-        private static Pair find(Pair[] pairs, int status) {
-            for (Pair p : pairs) {
-                if (p.status == status) {
-                    return p;
+        private static HttpMetrics.Series find(StatusSeries[] all, int status) {
+            for (StatusSeries s : all) {
+                if (s.status == status) {
+                    return s.series;
                 }
             }
             return null;
         }
 
-        private synchronized Pair register(int status) {
-            Pair found = find(byStatus, status);
+        private synchronized HttpMetrics.Series register(int status) {
+            HttpMetrics.Series found = find(byStatus, status);
             if (found != null) {
                 return found;
             }
-            List<Tag> tags = List.of(Tag.create("method", method), Tag.create("route", route),
-                                     Tag.create("status", String.valueOf(status)));
-            Counter count = owner.registry.getOrCreate(Counter.builder("http.server.requests").tags(tags)
-                                                               .description("HTTP requests handled"));
-            // Buckets only: a Prometheus histogram aggregates across replicas, client-side quantiles do not
-            // (and computing them cost more than the rest of the metrics together).
-            Timer duration = owner.registry.getOrCreate(Timer.builder("http.server.request.duration").tags(tags)
-                                                                .buckets(BUCKETS)
-                                                                .percentiles(new double[0])
-                                                                .description("Time to handle an HTTP request"));
-            Pair pair = new Pair(status, count, duration);
-            Pair[] grown = java.util.Arrays.copyOf(byStatus, byStatus.length + 1);
-            grown[grown.length - 1] = pair;
+            HttpMetrics.Series series = HttpMetrics.get().series(method, route, status);
+            StatusSeries[] grown = java.util.Arrays.copyOf(byStatus, byStatus.length + 1);
+            grown[grown.length - 1] = new StatusSeries(status, series);
             byStatus = grown;
-            return pair;
+            return series;
         }
     }
 
-    private record Pair(int status, Counter count, Timer duration) {
+    private record StatusSeries(int status, HttpMetrics.Series series) {
     }
 }

@@ -23,7 +23,7 @@ import plaza.platform.http.Problems;
 
 /**
  * {@code GET /observe/metrics}: every meter of the process in Prometheus text format
- * ({@code ?scope=application|base|vendor} narrows it). Plaza serves this itself instead of
+ * ({@code ?scope=application|base|vendor} narrows it): the meter registry's, then {@link HttpMetrics}. Plaza serves this itself instead of
  * Helidon's metrics observer because that observer also puts a per-request filter on the routing
  * it lives on, which on a single-port server (standalone) is every API request — measured at about
  * 5% of the CPU of a trivial request, for a {@code requests_count} that {@link HttpObservation}
@@ -53,8 +53,12 @@ public final class MetricsEndpoint implements HttpService {
                 .flatMap(Optional::stream)
                 .findFirst()
                 .orElse("");
+        StringBuilder out = new StringBuilder(text.toString());
+        if (scopes.isEmpty() || scopes.contains("application")) {
+            HttpMetrics.get().writeTo(out);
+        }
         res.status(Status.OK_200);
         res.header(HeaderValues.create("Content-Type", "text/plain; version=0.0.4; charset=utf-8"));
-        res.send(text.toString());
+        res.send(out.toString());
     }
 }
