@@ -15,8 +15,8 @@ import javax.sql.DataSource;
 
 /**
  * Owns {@code conversations} and {@code messages}. Every read and write is scoped by the owner's
- * user id, so another user's conversation is simply not found. Plain JDBC: the turn commit
- * composes these statements with the usage tables in one transaction ({@link #insertMessage}).
+ * user id, so another user's conversation is simply not found. Plain JDBC: the turn save composes
+ * {@link #turnCtes} with the usage tables' CTEs into one auto-committed statement.
  */
 public final class ConversationRepository {
 
@@ -198,31 +198,34 @@ public final class ConversationRepository {
     }
 
     /**
-     * Inserts a turn's messages, in order, inside the caller's transaction, touching (and locking)
-     * the conversation; one round trip (a JDBC batch). False when the conversation was deleted
-     * meanwhile (then nothing is inserted).
+     * Common table expressions that insert a turn of {@code messages} messages, in order, touching
+     * (and locking) the conversation, as part of a bigger statement: {@code turn_c} is the touched
+     * conversation (none when it was deleted meanwhile: then nothing is inserted) and {@code turn_m}
+     * returns the inserted messages' {@code seq}. Bind with {@link #bindTurn}.
      */
-    public boolean insertTurn(Connection conn, UUID conversationId, List<NewMessage> messages) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "with c as (update conversations set updated_at = now() where id = ? returning id) "
-                + "insert into messages (id, conversation_id, role, content, status, tokens) select ?, c.id, ?, ?, ?, ? from c")) {
-            for (NewMessage m : messages) {
-                ps.setObject(1, conversationId);
-                ps.setObject(2, m.id());
-                ps.setString(3, m.role());
-                ps.setString(4, m.content());
-                ps.setString(5, m.status());
-                ps.setInt(6, m.tokens());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int count : counts) {
-                if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
-                    return false;
-                }
-            }
-            return true;
+    public static String turnCtes(int messages) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            values.append(i == 0 ? "" : ", ").append("(?::uuid, ?::varchar, ?::text, ?::varchar, ?::integer, ").append(i).append(')');
         }
+        return "turn_c as (update conversations set updated_at = now() where id = ? returning id), "
+               + "turn_m as (insert into messages (id, conversation_id, role, content, status, tokens) "
+               + "select v.id, turn_c.id, v.role, v.content, v.status, v.tokens from turn_c cross join (values " + values
+               + ") as v (id, role, content, status, tokens, ord) order by v.ord returning seq)";
+    }
+
+    /** Binds {@link #turnCtes}' parameters from {@code index} on; returns the next free index. */
+    public static int bindTurn(PreparedStatement ps, int index, UUID conversationId, List<NewMessage> messages) throws SQLException {
+        int i = index;
+        ps.setObject(i++, conversationId);
+        for (NewMessage m : messages) {
+            ps.setObject(i++, m.id());
+            ps.setString(i++, m.role());
+            ps.setString(i++, m.content());
+            ps.setString(i++, m.status());
+            ps.setInt(i++, m.tokens());
+        }
+        return i;
     }
 
     private static Conversation conversation(ResultSet rs) throws SQLException {

@@ -68,7 +68,7 @@ public final class ReplyService implements AutoCloseable {
         this.memory = memory;
         this.models = models;
         this.settings = settings;
-        this.store = new TurnStore(dataSource, conversations, usage);
+        this.store = new TurnStore(dataSource);
         var registry = Metrics.globalRegistry();
         this.firstTokenTimer = registry.getOrCreate(Timer.builder("assistant.reply.first_token.seconds")
                                                             .description("Time from a message to the reply's first token"));
