@@ -50,6 +50,8 @@ final class FakeUpstream implements AutoCloseable {
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger clientsGone = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Duration defaultChunkDelay = Duration.ZERO;
     private volatile Duration endOfBodyDelay = Duration.ZERO;
@@ -103,6 +105,16 @@ final class FakeUpstream implements AutoCloseable {
         return authorizations;
     }
 
+    /** Requests whose answer was written to the end. */
+    int answered() {
+        return answered.get();
+    }
+
+    /** Requests whose client went away before the answer was written to the end (a cancelled stream). */
+    int clientsGone() {
+        return clientsGone.get();
+    }
+
     /** The client-side port of each request's connection: the same port twice means a kept-alive connection. */
     List<Integer> clientPorts() {
         return clientPorts;
@@ -135,8 +147,9 @@ final class FakeUpstream implements AutoCloseable {
                         : new Reply(defaultReply.formatted(replyRequests().size()), new int[]{123, 45}, defaultChunkDelay, "stop");
             }
             run(exchange, script);
+            answered.incrementAndGet();
         } catch (IOException e) {
-            // the client went away (cancel, timeout): fine
+            clientsGone.incrementAndGet(); // the client went away (cancel, timeout): fine
         }
     }
 

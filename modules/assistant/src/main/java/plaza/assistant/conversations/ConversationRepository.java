@@ -64,6 +64,34 @@ public final class ConversationRepository {
 
     /** A conversation and its messages after the summary checkpoint. */
     public record WithMessages(Conversation conversation, List<StoredMessage> unsummarized) {
+
+        /** What {@link #version} reads for this state. */
+        public Version version() {
+            return new Version(conversation.summaryThrough(), unsummarized.size());
+        }
+    }
+
+    /** What the reply path needs to know is unchanged: the summary checkpoint and how many messages follow it. */
+    public record Version(long summaryThrough, long unsummarized) {
+    }
+
+    /**
+     * The user's conversation's {@link Version} (empty when the user has no such conversation): one
+     * index lookup, no message contents — what confirms a cached {@link WithMessages}.
+     */
+    public Optional<Version> version(String userId, UUID id) {
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     "select c.summary_through, (select count(*) from messages m where m.conversation_id = c.id "
+                     + "and m.seq > c.summary_through) from conversations c where c.id = ? and c.user_id = ?")) {
+            ps.setObject(1, id);
+            ps.setString(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Version(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading a conversation failed", e);
+        }
     }
 
     /**
@@ -201,7 +229,7 @@ public final class ConversationRepository {
      * Common table expressions that insert a turn of {@code messages} messages, in order, touching
      * (and locking) the conversation, as part of a bigger statement: {@code turn_c} is the touched
      * conversation (none when it was deleted meanwhile: then nothing is inserted) and {@code turn_m}
-     * returns the inserted messages' {@code seq}. Bind with {@link #bindTurn}.
+     * returns the inserted messages' {@code id, seq, created_at}. Bind with {@link #bindTurn}.
      */
     public static String turnCtes(int messages) {
         StringBuilder values = new StringBuilder();
@@ -211,7 +239,7 @@ public final class ConversationRepository {
         return "turn_c as (update conversations set updated_at = now() where id = ? returning id), "
                + "turn_m as (insert into messages (id, conversation_id, role, content, status, tokens) "
                + "select v.id, turn_c.id, v.role, v.content, v.status, v.tokens from turn_c cross join (values " + values
-               + ") as v (id, role, content, status, tokens, ord) order by v.ord returning seq)";
+               + ") as v (id, role, content, status, tokens, ord) order by v.ord returning id, seq, created_at)";
     }
 
     /** Binds {@link #turnCtes}' parameters from {@code index} on; returns the next free index. */
