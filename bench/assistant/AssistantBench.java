@@ -54,7 +54,7 @@ public final class AssistantBench {
 
     static final int CONCURRENCY = Integer.getInteger("concurrency", 50);
     static final int ROUNDS = Integer.getInteger("rounds", 10);
-    static final int WARMUP = Integer.getInteger("warmup", 4);
+    static final int WARMUP = Integer.getInteger("warmup", 6);
     static final int PER_USER = Integer.getInteger("perUser", 3);
     static final int TOKENS = Integer.getInteger("tokens", 20);
     static final int TOKEN_MS = Integer.getInteger("tokenMs", 10);
