@@ -54,10 +54,12 @@ public final class AssistantBench {
 
     static final int CONCURRENCY = Integer.getInteger("concurrency", 50);
     static final int ROUNDS = Integer.getInteger("rounds", 10);
-    static final int WARMUP = Integer.getInteger("warmup", 6);
+    static final int WARMUP = Integer.getInteger("warmup", 20);
     static final int PER_USER = Integer.getInteger("perUser", 3);
     static final int TOKENS = Integer.getInteger("tokens", 20);
     static final int TOKEN_MS = Integer.getInteger("tokenMs", 10);
+    /** How many users the streams belong to: 1 (default) puts all of them on one user's quota and usage rows. */
+    static final int USERS = Integer.getInteger("users", 1);
 
     record Sample(long ttftNanos, long totalNanos) {
     }
@@ -72,12 +74,15 @@ public final class AssistantBench {
         Process plazaProcess = startPlaza(base);
         String[] ready = awaitReady(plazaProcess);
         String plazaBase = "http://127.0.0.1:" + ready[0];
-        String token = ready[1];
+        List<String> userTokens = List.of(ready).subList(3, ready.length);
         ExecutorService clientThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().factory());
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
 
         List<String> conversations = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
         for (int i = 0; i < CONCURRENCY; i++) {
+            String token = userTokens.get(i % userTokens.size());
+            tokens.add(token);
             HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(plazaBase + "/ai/conversations"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -87,7 +92,7 @@ public final class AssistantBench {
         }
 
         ProcessHandle plaza = plazaProcess.toHandle();
-        ProcessHandle postgres = postmaster(ready[2]);
+        ProcessHandle postgres = postmaster(ready[1]);
         List<Sample> direct = Collections.synchronizedList(new ArrayList<>());
         List<Sample> viaPlaza = Collections.synchronizedList(new ArrayList<>());
         List<String> blocks = new ArrayList<>();
@@ -104,7 +109,7 @@ public final class AssistantBench {
             runPhase(i -> directStream(client, base, "direct " + b + "/" + i), d);
             long jvm1 = cpuNanos(plaza);
             long db1 = treeCpuNanos(postgres);
-            runPhase(i -> plazaStream(client, plazaBase, token, conversations.get(i), "via plaza " + b + "/" + i), p);
+            runPhase(i -> plazaStream(client, plazaBase, tokens.get(i), conversations.get(i), "via plaza " + b + "/" + i), p);
             long jvm2 = cpuNanos(plaza);
             long db2 = treeCpuNanos(postgres);
             if (measured) {
@@ -117,8 +122,8 @@ public final class AssistantBench {
                 blocks.add(String.format("%+.1f", ms(pct(p, true, 50)) - ms(pct(d, true, 50))));
             }
         }
-        System.out.printf("%nAssistant streaming benchmark: %d concurrent streams, %d blocks per path (+%d warm-up) of %d replies per stream"
-                          + " (first of each not counted), %d tokens at %d ms each%n", CONCURRENCY, ROUNDS, WARMUP, PER_USER, TOKENS, TOKEN_MS);
+        System.out.printf("%nAssistant streaming benchmark: %d concurrent streams of %d user(s), %d blocks per path (+%d warm-up) of %d replies per stream"
+                          + " (first of each not counted), %d tokens at %d ms each%n", CONCURRENCY, USERS, ROUNDS, WARMUP, PER_USER, TOKENS, TOKEN_MS);
         report("direct to upstream", direct);
         report("through Plaza", viaPlaza);
         double addedTtft50 = ms(pct(viaPlaza, true, 50)) - ms(pct(direct, true, 50));
@@ -159,7 +164,11 @@ public final class AssistantBench {
         WebServer plaza = builder.build().start();
         String dbUrl = config.get("db.url").asString().orElse("");
         String dbPort = dbUrl.replaceAll("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1");
-        System.out.println("PLAZA-READY " + plaza.port() + " " + tokens.token("bench-user") + " " + dbPort);
+        StringBuilder ready = new StringBuilder("PLAZA-READY " + plaza.port() + " " + dbPort + " -");
+        for (int u = 0; u < USERS; u++) {
+            ready.append(' ').append(tokens.token(USERS == 1 ? "bench-user" : "bench-user-" + u));
+        }
+        System.out.println(ready);
         System.out.flush();
         while (System.in.read() >= 0) {
             // runs until the benchmark closes our stdin
@@ -177,6 +186,7 @@ public final class AssistantBench {
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                               "-Dusers=" + USERS,
                                System.getProperty("bench.source", "bench/assistant/AssistantBench.java"), "--serve", upstreamBase));
         Path log = Path.of(System.getProperty("plazaLog", "modules/assistant/target/assistant-bench-plaza.log"));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Plaza assistant streaming benchmark: added latency vs. calling the fake upstream directly, same run.
-# Usage: [SKIP_BUILD=1] bench/assistant/run.sh [-Dconcurrency=50 -Drounds=10 -Dwarmup=6 -DperUser=3 -Dtokens=20 -DtokenMs=10]
+# Usage: [SKIP_BUILD=1] bench/assistant/run.sh [-Dconcurrency=50 -Drounds=10 -Dwarmup=20 -DperUser=3 -Dtokens=20 -DtokenMs=10 -Dusers=1]
 # SKIP_BUILD=1 reuses the classes and classpath of the last build. Plaza runs in a child JVM
 # (its log: modules/assistant/target/assistant-bench-plaza.log); -DplazaJvmArgs="..." adds options to it.
 set -euo pipefail
