@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -f modules/assistant/target/assistant-bench.classpath ]; then
-    ./mvnw -B -q -o -pl modules/assistant -am test-compile -DskipTests
-    ./mvnw -B -q -o -pl modules/assistant dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile=target/assistant-bench.classpath >/dev/null
+    # One reactor build: platform and testing resolve to this worktree's modules and their
+    # dependencies, never to whatever snapshot is in the shared local repository.
+    ./mvnw -B -q -o -pl modules/assistant -am test-compile dependency:build-classpath -DskipTests \
+        -Dmdep.includeScope=test -Dmdep.outputFile=target/assistant-bench.classpath >/dev/null
 fi
 CP="modules/assistant/target/classes:modules/platform/target/classes:modules/testing/target/classes:$(cat modules/assistant/target/assistant-bench.classpath)"
 exec "$JAVA_HOME/bin/java" -Xmx1g "$@" -cp "$CP" bench/assistant/AssistantBench.java
