@@ -8,6 +8,7 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
+import plaza.assistant.conversations.ConversationCache;
 import plaza.assistant.conversations.ConversationRepository;
 import plaza.assistant.conversations.ConversationResource;
 import plaza.assistant.memory.ConversationMemory;
@@ -60,7 +61,8 @@ public final class AssistantService implements PlazaService {
         Quotas quotas = new Quotas(usage, settings.quota(), Clock.systemUTC(),
                                    AssistantSettings.durationOf(assistant.get("quota"), "refresh", java.time.Duration.ofSeconds(5)));
         ConversationMemory memory = new ConversationMemory(conversations, usage, models, settings.memory());
-        this.replies = new ReplyService(db.dataSource(), conversations, usage, quotas, memory, models, settings);
+        ConversationCache cache = new ConversationCache(settings.memory().cacheTokens());
+        this.replies = new ReplyService(db.dataSource(), conversations, cache, usage, quotas, memory, models, settings);
         this.conversationResource = new ConversationResource(conversations, prompts, replies, models, settings, tokens);
         this.promptResource = new PromptResource(prompts, tokens);
         this.usageResource = new UsageResource(usage, quotas, tokens);

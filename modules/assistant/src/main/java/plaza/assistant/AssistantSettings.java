@@ -21,8 +21,12 @@ public record AssistantSettings(String defaultSystemPrompt,
                                 Quota quota,
                                 Duration localTokenDelay) {
 
-    /** {@code assistant.memory.*}: the context window and when to fold old turns into the summary. */
-    public record Memory(double summaryTrigger, double summaryTarget, int reserveTokens, int maxSummaryTokens) {
+    /**
+     * {@code assistant.memory.*}: the context window, when to fold old turns into the summary, and
+     * how many (estimated) tokens of recently answered conversations this replica keeps in memory
+     * so a reply can call the model before the database answers (0: read the database first, always).
+     */
+    public record Memory(double summaryTrigger, double summaryTarget, int reserveTokens, int maxSummaryTokens, long cacheTokens) {
     }
 
     /** {@code assistant.quota.*}: default per-user budgets in tokens (0 = unlimited). */
@@ -39,7 +43,8 @@ public record AssistantSettings(String defaultSystemPrompt,
                 new Memory(dashed(memory, "summary-trigger").map(Double::parseDouble).orElse(0.8),
                            dashed(memory, "summary-target").map(Double::parseDouble).orElse(0.4),
                            dashed(memory, "reserve-tokens").map(Integer::parseInt).orElse(1024),
-                           dashed(memory, "max-summary-tokens").map(Integer::parseInt).orElse(1024)),
+                           dashed(memory, "max-summary-tokens").map(Integer::parseInt).orElse(1024),
+                           dashed(memory, "cache-tokens").map(Long::parseLong).orElse(4_000_000L)),
                 new Quota(dashed(quota, "daily-tokens").map(Long::parseLong).orElse(200_000L),
                           dashed(quota, "monthly-tokens").map(Long::parseLong).orElse(2_000_000L)),
                 durationOf(assistant.get("local"), "token-delay", Duration.ofMillis(15)));

@@ -24,11 +24,13 @@ class AssistantSettingsTest {
                 "ASSISTANT_MODELS_0_NAME", "llama3.1:8b",
                 "ASSISTANT_MODELS_0_CONTEXT_TOKENS", "32768",
                 "ASSISTANT_MEMORY_RESERVE_TOKENS", "2048",
+                "ASSISTANT_MEMORY_CACHE_TOKENS", "1000",
                 "ASSISTANT_QUOTA_DAILY_TOKENS", "5000",
                 "ASSISTANT_LOCAL_TOKEN_DELAY", "PT0S"));
         Config assistant = root.get("assistant");
         AssistantSettings settings = AssistantSettings.from(assistant);
         assertThat(settings.memory().reserveTokens(), is(2048));
+        assertThat(settings.memory().cacheTokens(), is(1000L));
         assertThat(settings.quota().dailyTokens(), is(5000L));
         assertThat(settings.localTokenDelay(), is(Duration.ZERO));
         try (ModelCatalog catalog = AssistantSettings.catalog(assistant, settings.localTokenDelay())) {
@@ -48,5 +50,6 @@ class AssistantSettingsTest {
             assertThat(catalog.contextTokens("plaza-local"), is(4096));
         }
         assertThat(AssistantSettings.from(assistant).quota().monthlyTokens(), is(0L));
+        assertThat(AssistantSettings.from(assistant).memory().cacheTokens(), is(4_000_000L));
     }
 }

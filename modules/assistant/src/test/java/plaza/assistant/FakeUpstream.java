@@ -49,8 +49,12 @@ final class FakeUpstream implements AutoCloseable {
     private final ConcurrentLinkedDeque<Script> scripts = new ConcurrentLinkedDeque<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger clientsGone = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Duration defaultChunkDelay = Duration.ZERO;
+    private volatile Duration endOfBodyDelay = Duration.ZERO;
     private volatile String defaultReply = "Fake upstream reply number %d to your message, long enough to take some room in the context window.";
 
     FakeUpstream() {
@@ -70,6 +74,11 @@ final class FakeUpstream implements AutoCloseable {
 
     void enqueue(Script... next) {
         scripts.addAll(List.of(next));
+    }
+
+    /** How long a streamed reply's body stays open after {@code [DONE]} before it ends. */
+    void endOfBodyDelay(Duration delay) {
+        endOfBodyDelay = delay;
     }
 
     void defaultChunkDelay(Duration delay) {
@@ -96,11 +105,28 @@ final class FakeUpstream implements AutoCloseable {
         return authorizations;
     }
 
+    /** Requests whose answer was written to the end. */
+    int answered() {
+        return answered.get();
+    }
+
+    /** Requests whose client went away before the answer was written to the end (a cancelled stream). */
+    int clientsGone() {
+        return clientsGone.get();
+    }
+
+    /** The client-side port of each request's connection: the same port twice means a kept-alive connection. */
+    List<Integer> clientPorts() {
+        return clientPorts;
+    }
+
     void reset() {
         scripts.clear();
         requests.clear();
         authorizations.clear();
+        clientPorts.clear();
         defaultChunkDelay = Duration.ZERO;
+        endOfBodyDelay = Duration.ZERO;
     }
 
     static boolean isSummary(JsonNode request) {
@@ -112,6 +138,7 @@ final class FakeUpstream implements AutoCloseable {
             JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody());
             requests.add(body);
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            clientPorts.add(exchange.getRemoteAddress().getPort());
             Script script = scripts.poll();
             if (script == null) {
                 script = isSummary(body)
@@ -120,8 +147,9 @@ final class FakeUpstream implements AutoCloseable {
                         : new Reply(defaultReply.formatted(replyRequests().size()), new int[]{123, 45}, defaultChunkDelay, "stop");
             }
             run(exchange, script);
+            answered.incrementAndGet();
         } catch (IOException e) {
-            // the client went away (cancel, timeout): fine
+            clientsGone.incrementAndGet(); // the client went away (cancel, timeout): fine
         }
     }
 
@@ -166,6 +194,9 @@ final class FakeUpstream implements AutoCloseable {
                 }
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                if (!endOfBodyDelay.isZero()) {
+                    sleep(endOfBodyDelay);
+                }
             }
         }
     }

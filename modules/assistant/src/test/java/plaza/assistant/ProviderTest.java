@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.config.Config;
@@ -90,6 +91,18 @@ class ProviderTest {
         assertThat(reply.json().path("usage").path("input_tokens").asInt(), is(123));
         assertThat(reply.json().path("usage").path("output_tokens").asInt(), is(45));
         assertThat(reply.json().path("usage").path("estimated").asBoolean(), is(false));
+    }
+
+    @Test
+    void consecutiveRepliesReuseOneKeptAliveUpstreamConnection() {
+        String id = api.conversation(token, "{}");
+        UPSTREAM.endOfBodyDelay(Duration.ofMillis(30)); // the chunked body ends a little after [DONE]
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.post("/ai/conversations/" + id + "/messages", token, "{\"content\":\"again " + i + "\"}").status(), is(201));
+        }
+        // each stream is read to its end after [DONE], so its connection goes back to the pool instead of being closed
+        assertThat(UPSTREAM.clientPorts().size(), is(3));
+        assertThat(Set.copyOf(UPSTREAM.clientPorts()).size(), is(1));
     }
 
     @Test

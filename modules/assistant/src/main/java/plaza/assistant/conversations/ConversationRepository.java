@@ -15,8 +15,8 @@ import javax.sql.DataSource;
 
 /**
  * Owns {@code conversations} and {@code messages}. Every read and write is scoped by the owner's
- * user id, so another user's conversation is simply not found. Plain JDBC: the turn commit
- * composes these statements with the usage tables in one transaction ({@link #insertMessage}).
+ * user id, so another user's conversation is simply not found. Plain JDBC: the turn save composes
+ * {@link #turnCtes} with the usage tables' CTEs into one auto-committed statement.
  */
 public final class ConversationRepository {
 
@@ -64,6 +64,34 @@ public final class ConversationRepository {
 
     /** A conversation and its messages after the summary checkpoint. */
     public record WithMessages(Conversation conversation, List<StoredMessage> unsummarized) {
+
+        /** What {@link #version} reads for this state. */
+        public Version version() {
+            return new Version(conversation.summaryThrough(), unsummarized.size());
+        }
+    }
+
+    /** What the reply path needs to know is unchanged: the summary checkpoint and how many messages follow it. */
+    public record Version(long summaryThrough, long unsummarized) {
+    }
+
+    /**
+     * The user's conversation's {@link Version} (empty when the user has no such conversation): one
+     * index lookup, no message contents — what confirms a cached {@link WithMessages}.
+     */
+    public Optional<Version> version(String userId, UUID id) {
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     "select c.summary_through, (select count(*) from messages m where m.conversation_id = c.id "
+                     + "and m.seq > c.summary_through) from conversations c where c.id = ? and c.user_id = ?")) {
+            ps.setObject(1, id);
+            ps.setString(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Version(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading a conversation failed", e);
+        }
     }
 
     /**
@@ -198,31 +226,34 @@ public final class ConversationRepository {
     }
 
     /**
-     * Inserts a turn's messages, in order, inside the caller's transaction, touching (and locking)
-     * the conversation; one round trip (a JDBC batch). False when the conversation was deleted
-     * meanwhile (then nothing is inserted).
+     * Common table expressions that insert a turn of {@code messages} messages, in order, touching
+     * (and locking) the conversation, as part of a bigger statement: {@code turn_c} is the touched
+     * conversation (none when it was deleted meanwhile: then nothing is inserted) and {@code turn_m}
+     * returns the inserted messages' {@code id, seq, created_at}. Bind with {@link #bindTurn}.
      */
-    public boolean insertTurn(Connection conn, UUID conversationId, List<NewMessage> messages) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "with c as (update conversations set updated_at = now() where id = ? returning id) "
-                + "insert into messages (id, conversation_id, role, content, status, tokens) select ?, c.id, ?, ?, ?, ? from c")) {
-            for (NewMessage m : messages) {
-                ps.setObject(1, conversationId);
-                ps.setObject(2, m.id());
-                ps.setString(3, m.role());
-                ps.setString(4, m.content());
-                ps.setString(5, m.status());
-                ps.setInt(6, m.tokens());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int count : counts) {
-                if (count != 1 && count != java.sql.Statement.SUCCESS_NO_INFO) {
-                    return false;
-                }
-            }
-            return true;
+    public static String turnCtes(int messages) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            values.append(i == 0 ? "" : ", ").append("(?::uuid, ?::varchar, ?::text, ?::varchar, ?::integer, ").append(i).append(')');
         }
+        return "turn_c as (update conversations set updated_at = now() where id = ? returning id), "
+               + "turn_m as (insert into messages (id, conversation_id, role, content, status, tokens) "
+               + "select v.id, turn_c.id, v.role, v.content, v.status, v.tokens from turn_c cross join (values " + values
+               + ") as v (id, role, content, status, tokens, ord) order by v.ord returning id, seq, created_at)";
+    }
+
+    /** Binds {@link #turnCtes}' parameters from {@code index} on; returns the next free index. */
+    public static int bindTurn(PreparedStatement ps, int index, UUID conversationId, List<NewMessage> messages) throws SQLException {
+        int i = index;
+        ps.setObject(i++, conversationId);
+        for (NewMessage m : messages) {
+            ps.setObject(i++, m.id());
+            ps.setString(i++, m.role());
+            ps.setString(i++, m.content());
+            ps.setString(i++, m.status());
+            ps.setInt(i++, m.tokens());
+        }
+        return i;
     }
 
     private static Conversation conversation(ResultSet rs) throws SQLException {

@@ -192,6 +192,7 @@ public final class ConversationResource implements HttpService {
         if (!conversations.delete(caller.id(), id)) {
             throw ProblemException.notFound("No conversation " + id + ".");
         }
+        replies.deleted(id);
         res.status(Status.NO_CONTENT_204).send();
     }
 

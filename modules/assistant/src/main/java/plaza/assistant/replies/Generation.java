@@ -1,8 +1,12 @@
 package plaza.assistant.replies;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 import plaza.assistant.conversations.Conversation;
 import plaza.assistant.model.Cancellation;
@@ -13,6 +17,11 @@ import plaza.platform.http.ProblemException;
  * client goes away the reply still completes and is saved. {@link #cancel} stops it; the text so
  * far is saved, marked {@code cancelled}. {@link #result} completes with the saved turn or fails
  * with the problem to answer.
+ *
+ * <p>A generation started from a cached copy of the conversation is <em>held</em>: it already
+ * calls the model, but its events wait until the database has confirmed the copy
+ * ({@link #confirm}); if it was stale or the conversation is gone, {@link #abandon} stops the model
+ * call and nothing of it reaches the listener or the database.
  */
 public final class Generation {
 
@@ -24,11 +33,96 @@ public final class Generation {
     private final CompletableFuture<TurnResult> result = new CompletableFuture<>();
     private final Instant startedAt = Instant.now();
     private volatile ReplyListener listener;
+    private final Object gate = new Object();
+    private List<Consumer<ReplyListener>> heldEvents;   // null once confirmed
+    private volatile boolean confirmed;
+    private volatile boolean abandoned;
+    private final CountDownLatch decided;
 
-    Generation(Conversation conversation, String userContent, ReplyListener listener) {
+    Generation(Conversation conversation, String userContent, ReplyListener listener, boolean held) {
         this.conversation = conversation;
         this.userContent = userContent;
         this.listener = listener;
+        this.confirmed = !held;
+        this.heldEvents = held ? new ArrayList<>() : null;
+        this.decided = new CountDownLatch(held ? 1 : 0);
+    }
+
+    /**
+     * Waits until a held generation is confirmed or abandoned (at once for others); true when it
+     * may write: nothing of a generation is saved before its conversation was confirmed.
+     */
+    boolean awaitConfirmation() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                decided.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return !abandoned;
+    }
+
+    /** Lets a held generation's events through, those it already produced first, in order. */
+    void confirm() {
+        while (true) {
+            List<Consumer<ReplyListener>> batch;
+            synchronized (gate) {
+                if (heldEvents == null || heldEvents.isEmpty()) {
+                    heldEvents = null;
+                    confirmed = true;
+                    decided.countDown();
+                    return;
+                }
+                batch = heldEvents;
+                heldEvents = new ArrayList<>();
+            }
+            for (Consumer<ReplyListener> event : batch) {
+                deliver(event);
+            }
+        }
+    }
+
+    /** Stops a held generation for good: the model call is cancelled, nothing is delivered or saved. */
+    void abandon() {
+        synchronized (gate) {
+            abandoned = true;
+            heldEvents = null;
+        }
+        decided.countDown();
+        cancellation.cancel();
+    }
+
+    boolean abandoned() {
+        return abandoned;
+    }
+
+    private void emit(Consumer<ReplyListener> event) {
+        if (!confirmed) {
+            synchronized (gate) {
+                if (abandoned) {
+                    return;
+                }
+                if (!confirmed) {
+                    heldEvents.add(event);
+                    return;
+                }
+            }
+        }
+        deliver(event);
+    }
+
+    private void deliver(Consumer<ReplyListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            detach(); // the client is gone; the generation goes on and is saved
+        }
     }
 
     public UUID conversationId() {
@@ -78,28 +172,16 @@ public final class Generation {
     }
 
     void delta(String text) {
-        try {
-            listener.delta(text);
-        } catch (RuntimeException e) {
-            detach();
-        }
+        emit(l -> l.delta(text));
     }
 
     void done(TurnResult turn) {
-        try {
-            listener.done(turn);
-        } catch (RuntimeException ignored) {
-            // the client is gone; the turn is saved regardless
-        }
+        emit(l -> l.done(turn));
         result.complete(turn);
     }
 
     void failed(ProblemException problem) {
-        try {
-            listener.failed(problem);
-        } catch (RuntimeException ignored) {
-            // the client is gone
-        }
+        emit(l -> l.failed(problem));
         result.completeExceptionally(problem);
     }
 }

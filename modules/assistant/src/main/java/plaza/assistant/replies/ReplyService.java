@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,9 @@ import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import plaza.assistant.AssistantSettings;
 import plaza.assistant.conversations.Conversation;
+import plaza.assistant.conversations.ConversationCache;
 import plaza.assistant.conversations.ConversationRepository;
+import plaza.assistant.conversations.StoredMessage;
 import plaza.assistant.memory.ContextWindow;
 import plaza.assistant.memory.ConversationMemory;
 import plaza.assistant.model.ModelCatalog;
@@ -40,9 +43,17 @@ import plaza.platform.security.Caller;
 
 /**
  * Turns a user message into an assistant reply: checks it (400), the conversation (404) and the
- * quota (429) before anything starts, then generates on a virtual thread — summary checkpoint if
- * the memory needs one, the context window, the model call — and saves the turn with its usage in
- * one transaction. REST, SSE and WebSocket all come through {@link #start}.
+ * quota (429) before anything is answered, then generates on a virtual thread — summary checkpoint
+ * if the memory needs one, the context window, the model call — and saves the turn with its usage
+ * in one statement. REST, SSE and WebSocket all come through {@link #start}.
+ *
+ * <p>The fast path: when this replica has the conversation cached ({@link ConversationCache}),
+ * the caller's quota standing is in memory and no summary checkpoint is due, the model call starts
+ * at once and the database confirms the cached copy while it runs (one index lookup, usually done
+ * long before the first token); the reply's events are held until then. A stale copy (another
+ * replica added a turn or a checkpoint) abandons that call — nothing of it is delivered or saved —
+ * and the reply starts again from the database; a conversation deleted meanwhile is a 404. A quota
+ * that needs reading from the database, or a 429, never gets that far: no model call is made.
  */
 public final class ReplyService implements AutoCloseable {
 
@@ -56,19 +67,21 @@ public final class ReplyService implements AutoCloseable {
     private final ModelCatalog models;
     private final TurnStore store;
     private final AssistantSettings settings;
+    private final ConversationCache cache;
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
     private final Timer firstTokenTimer;
     private final Timer replyTimer;
 
-    public ReplyService(DataSource dataSource, ConversationRepository conversations, UsageRepository usage, Quotas quotas,
-                        ConversationMemory memory, ModelCatalog models, AssistantSettings settings) {
+    public ReplyService(DataSource dataSource, ConversationRepository conversations, ConversationCache cache, UsageRepository usage,
+                        Quotas quotas, ConversationMemory memory, ModelCatalog models, AssistantSettings settings) {
         this.conversations = conversations;
+        this.cache = cache;
         this.usage = usage;
         this.quotas = quotas;
         this.memory = memory;
         this.models = models;
         this.settings = settings;
-        this.store = new TurnStore(dataSource, conversations, usage);
+        this.store = new TurnStore(dataSource);
         var registry = Metrics.globalRegistry();
         this.firstTokenTimer = registry.getOrCreate(Timer.builder("assistant.reply.first_token.seconds")
                                                             .description("Time from a message to the reply's first token"));
@@ -90,18 +103,43 @@ public final class ReplyService implements AutoCloseable {
 
     /**
      * Starts a reply to {@code content} in the caller's conversation. Throws (400, 404, 429) before
-     * anything is generated; afterwards every outcome reaches {@code listener} and the result.
+     * anything is answered; afterwards every outcome reaches {@code listener} and the result.
      */
     public Generation start(Caller caller, UUID conversationId, String content, ReplyListener listener) {
         validContent("content", content);
+        Optional<ConversationRepository.WithMessages> cached = cache.get(caller.id(), conversationId);
+        if (cached.isPresent() && quotas.fresh(caller.id())) {
+            quotas.check(caller.id()); // from memory: a 429 here has called nothing
+            ConversationRepository.WithMessages copy = cached.get();
+            ConversationMemory.Snapshot snapshot = memory.snapshot(copy.conversation(), copy.unsummarized(), content);
+            if (!memory.needsCheckpoint(snapshot, content)) {
+                Generation generation = launch(copy, snapshot, content, listener, true);
+                Optional<ConversationRepository.Version> current;
+                try {
+                    current = conversations.version(caller.id(), conversationId);
+                } catch (RuntimeException e) {
+                    generation.abandon();
+                    throw e;
+                }
+                if (current.isPresent() && current.get().equals(copy.version())) {
+                    generation.confirm();
+                    return generation;
+                }
+                generation.abandon();
+                cache.invalidate(conversationId);
+                if (current.isEmpty()) {
+                    throw ProblemException.notFound("No conversation " + conversationId + ".");
+                }
+                // stale: another replica changed the conversation; start again from the database
+            }
+        }
         // The quota is read on another virtual thread while the conversation is: one round trip less.
         CompletableFuture<Void> quota = quotas.fresh(caller.id())
                 ? CompletableFuture.runAsync(() -> quotas.check(caller.id()), Runnable::run)
                 : CompletableFuture.runAsync(() -> quotas.check(caller.id()), SIDE_READS);
         ConversationRepository.WithMessages found = conversations.findWithUnsummarized(caller.id(), conversationId)
                 .orElseThrow(() -> ProblemException.notFound("No conversation " + conversationId + "."));
-        Conversation conversation = found.conversation();
-        ConversationMemory.Snapshot snapshot = memory.snapshot(conversation, found.unsummarized(), content);
+        ConversationMemory.Snapshot snapshot = memory.snapshot(found.conversation(), found.unsummarized(), content);
         try {
             quota.join();
         } catch (CompletionException e) {
@@ -110,11 +148,17 @@ public final class ReplyService implements AutoCloseable {
             }
             throw e;
         }
-        Generation generation = new Generation(conversation, content, listener);
+        cache.put(found);
+        return launch(found, snapshot, content, listener, false);
+    }
+
+    private Generation launch(ConversationRepository.WithMessages base, ConversationMemory.Snapshot snapshot, String content,
+                              ReplyListener listener, boolean held) {
+        Generation generation = new Generation(base.conversation(), content, listener, held);
         running.add(generation);
-        Thread.ofVirtual().name("assistant-reply-" + conversationId).start(() -> {
+        Thread.ofVirtual().name("assistant-reply-" + base.conversation().id()).start(() -> {
             try {
-                generate(generation, snapshot);
+                generate(generation, base, snapshot);
             } finally {
                 running.remove(generation);
             }
@@ -122,12 +166,17 @@ public final class ReplyService implements AutoCloseable {
         return generation;
     }
 
+    /** A conversation was deleted: this replica forgets its copy. */
+    public void deleted(UUID conversationId) {
+        cache.invalidate(conversationId);
+    }
+
     /** Running generations of the caller's conversation (this replica only). */
     public List<Generation> running(String userId, UUID conversationId) {
         return running.stream().filter(g -> g.userId().equals(userId) && g.conversationId().equals(conversationId)).toList();
     }
 
-    private void generate(Generation g, ConversationMemory.Snapshot snapshot) {
+    private void generate(Generation g, ConversationRepository.WithMessages base, ConversationMemory.Snapshot snapshot) {
         Conversation c = g.conversation();
         long started = System.nanoTime();
         long[] firstToken = {0};
@@ -135,6 +184,7 @@ public final class ReplyService implements AutoCloseable {
         ModelRequest request = null;
         try {
             if (memory.needsCheckpoint(snapshot, g.userContent())) {
+                cache.invalidate(c.id()); // the checkpoint changes what the cache would have to hold
                 snapshot = memory.checkpoint(snapshot, g.userContent(), g.cancellation());
             }
             ContextWindow window = memory.window(snapshot, g.userContent());
@@ -146,6 +196,11 @@ public final class ReplyService implements AutoCloseable {
                 }
                 g.delta(piece);
             }, g.cancellation());
+            if (!g.awaitConfirmation()) {
+                count(model, "abandoned");
+                g.failed(ProblemException.notFound("Abandoned.")); // reaches no listener: only completes the result
+                return;
+            }
             TokenUsage tokens = result.reportedUsage() != null
                     ? result.reportedUsage()
                     : new TokenUsage(TokenEstimator.messages(request.messages()), TokenEstimator.text(result.text()), true);
@@ -157,16 +212,23 @@ public final class ReplyService implements AutoCloseable {
             UsageRecord record = new UsageRecord(c.userId(), c.id(), g.messageId(), model, "reply",
                                                  result.cancelled() ? "cancelled" : "ok", tokens.inputTokens(),
                                                  tokens.outputTokens(), tokens.estimated(), latency, ttft);
-            boolean saved = store.save(turn, g.userContent(), record);
+            List<StoredMessage> saved = store.save(turn, g.userContent(), record);
             quotas.billed(c.userId(), tokens.total());
             replyTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             count(model, record.outcome());
-            if (!saved) {
+            if (saved.isEmpty()) {
+                cache.invalidate(c.id());
                 g.failed(ProblemException.notFound("Conversation " + c.id() + " was deleted while the reply was generated."));
                 return;
             }
+            cache.appended(base, saved);
             g.done(turn);
         } catch (ModelException e) {
+            if (!g.awaitConfirmation()) {
+                count(model, "abandoned");
+                g.failed(e.toProblem());
+                return;
+            }
             count(model, e.outcome());
             recordFailure(c, model, e.outcome(), started, firstToken[0]);
             g.failed(e.toProblem());

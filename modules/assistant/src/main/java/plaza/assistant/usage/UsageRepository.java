@@ -38,55 +38,64 @@ public final class UsageRepository {
         this.dataSource = dataSource;
     }
 
-    /** Records a call in its own transaction (a failed call: no turn to join). */
+    /** Records a call in its own transaction (a failed call: no turn to join): one statement, auto-committed. */
     public void record(UsageRecord usage) {
         try (Connection conn = dataSource.getConnection()) {
-            conn.setAutoCommit(false);
-            try {
-                record(conn, usage);
-                conn.commit();
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
-            }
+            record(conn, usage);
         } catch (SQLException e) {
             throw new IllegalStateException("Recording usage failed", e);
         }
     }
 
-    /** Records a call inside the caller's transaction (the turn that produced it); one round trip. */
-    public void record(Connection conn, UsageRecord u) throws SQLException {
+    /**
+     * Two common table expressions, {@code usage_r} and {@code usage_d}, that record a call (its
+     * {@code usage_records} row and its share of {@code usage_daily}) as part of a bigger statement,
+     * so a turn commits in one round trip and the per-user daily row is locked only while that
+     * statement runs. Bind their parameters with {@link #bindRecord}.
+     */
+    public static final String RECORD_CTES =
+            "usage_r as (insert into usage_records (user_id, conversation_id, message_id, model, purpose, outcome, input_tokens, "
+            + "output_tokens, estimated, latency_ms, first_token_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning 1), "
+            + "usage_d as (insert into usage_daily as d (user_id, day, model, calls, failed_calls, input_tokens, output_tokens, estimated_calls) "
+            + "select ?, (now() at time zone 'utc')::date, ?, 1, ?, ?, ?, ? from usage_r "
+            + "on conflict (user_id, day, model) do update set calls = d.calls + 1, "
+            + "failed_calls = d.failed_calls + excluded.failed_calls, input_tokens = d.input_tokens + excluded.input_tokens, "
+            + "output_tokens = d.output_tokens + excluded.output_tokens, estimated_calls = d.estimated_calls + excluded.estimated_calls "
+            + "returning 1)";
+
+    /** Binds {@link #RECORD_CTES}' parameters from {@code index} on; returns the next free index. */
+    public static int bindRecord(PreparedStatement ps, int index, UsageRecord u) throws SQLException {
         boolean failed = "error".equals(u.outcome()) || "timeout".equals(u.outcome());
-        try (PreparedStatement ps = conn.prepareStatement(
-                "with r as (insert into usage_records (user_id, conversation_id, message_id, model, purpose, outcome, input_tokens, "
-                + "output_tokens, estimated, latency_ms, first_token_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning 1) "
-                + "insert into usage_daily as d (user_id, day, model, calls, failed_calls, input_tokens, output_tokens, estimated_calls) "
-                + "select ?, (now() at time zone 'utc')::date, ?, 1, ?, ?, ?, ? from r "
-                + "on conflict (user_id, day, model) do update set calls = d.calls + 1, "
-                + "failed_calls = d.failed_calls + excluded.failed_calls, input_tokens = d.input_tokens + excluded.input_tokens, "
-                + "output_tokens = d.output_tokens + excluded.output_tokens, estimated_calls = d.estimated_calls + excluded.estimated_calls")) {
-            ps.setString(1, u.userId());
-            ps.setObject(2, u.conversationId());
-            ps.setObject(3, u.messageId());
-            ps.setString(4, u.model());
-            ps.setString(5, u.purpose());
-            ps.setString(6, u.outcome());
-            ps.setInt(7, u.inputTokens());
-            ps.setInt(8, u.outputTokens());
-            ps.setBoolean(9, u.estimated());
-            ps.setInt(10, u.latencyMs());
-            if (u.firstTokenMs() == null) {
-                ps.setNull(11, Types.INTEGER);
-            } else {
-                ps.setInt(11, u.firstTokenMs());
-            }
-            ps.setString(12, u.userId());
-            ps.setString(13, u.model());
-            ps.setInt(14, failed ? 1 : 0);
-            ps.setLong(15, u.inputTokens());
-            ps.setLong(16, u.outputTokens());
-            ps.setInt(17, u.estimated() ? 1 : 0);
-            ps.executeUpdate();
+        int i = index;
+        ps.setString(i++, u.userId());
+        ps.setObject(i++, u.conversationId());
+        ps.setObject(i++, u.messageId());
+        ps.setString(i++, u.model());
+        ps.setString(i++, u.purpose());
+        ps.setString(i++, u.outcome());
+        ps.setInt(i++, u.inputTokens());
+        ps.setInt(i++, u.outputTokens());
+        ps.setBoolean(i++, u.estimated());
+        ps.setInt(i++, u.latencyMs());
+        if (u.firstTokenMs() == null) {
+            ps.setNull(i++, Types.INTEGER);
+        } else {
+            ps.setInt(i++, u.firstTokenMs());
+        }
+        ps.setString(i++, u.userId());
+        ps.setString(i++, u.model());
+        ps.setInt(i++, failed ? 1 : 0);
+        ps.setLong(i++, u.inputTokens());
+        ps.setLong(i++, u.outputTokens());
+        ps.setInt(i++, u.estimated() ? 1 : 0);
+        return i;
+    }
+
+    /** Records a call on {@code conn} (in whatever transaction it is in); one round trip. */
+    public void record(Connection conn, UsageRecord u) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("with " + RECORD_CTES + " select count(*) from usage_d")) {
+            bindRecord(ps, 1, u);
+            ps.executeQuery().close();
         }
     }
 
