@@ -208,6 +208,46 @@ class WebSocketTest {
         }
     }
 
+    private static String expiringIn(String user, int seconds) {
+        return TOKENS.sign(TOKENS.claims(user).expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(seconds))).build());
+    }
+
+    @Test
+    void theConnectionEndsWith1008WhenItsTokenExpires() throws Exception {
+        Frames frames = connect(Map.of("Authorization", "Bearer " + expiringIn("brief", 2)), null);
+        JsonNode hello = frames.next();
+        assertThat(hello.path("type").asText(), is("connected"));
+        assertThat(hello.has("expiresAt"), is(true));
+        JsonNode error = frames.next();
+        assertThat(error.path("type").asText(), is("error"));
+        assertThat(error.path("problem").asText(), org.hamcrest.Matchers.endsWith("token-expired"));
+        assertThat(frames.closedWith.get(10, TimeUnit.SECONDS), is(1008));
+    }
+
+    @Test
+    void authWithAFreshTokenKeepsTheConnectionAndRefusesOthers() throws Exception {
+        Frames frames = connect(Map.of("Authorization", "Bearer " + expiringIn("renewer", 2)), null);
+        assertThat(frames.next().path("type").asText(), is("connected"));
+        // Bad inputs first: another user's token, a forged one, a number, none.
+        frames.send("{\"action\":\"auth\",\"token\":\"" + TOKENS.token("other") + "\"}");
+        assertThat(frames.next().path("status").asInt(), is(403));
+        frames.send("{\"action\":\"auth\",\"token\":\"" + TestTokens.create().token("renewer") + "\"}");
+        assertThat(frames.next().path("status").asInt(), is(401));
+        frames.send("{\"action\":\"auth\",\"token\":7}");
+        assertThat(frames.next().path("status").asInt(), is(400));
+        frames.send("{\"action\":\"auth\"}");
+        assertThat(frames.next().path("status").asInt(), is(400));
+        frames.send("{\"action\":\"auth\",\"requestId\":\"a1\",\"token\":\"" + expiringIn("renewer", 60) + "\"}");
+        JsonNode ok = frames.next();
+        assertThat(ok.path("type").asText(), is("authenticated"));
+        assertThat(ok.path("requestId").asText(), is("a1"));
+        Thread.sleep(3500); // past the first token's expiry
+        frames.send("{\"action\":\"ping\"}");
+        assertThat(frames.next().path("type").asText(), is("pong"));
+        assertThat(frames.closedWith.isDone(), is(false));
+        frames.close();
+    }
+
     private Frames connect(Map<String, String> headers, String query, String... subprotocols) {
         Frames frames = new Frames();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -223,7 +263,14 @@ class WebSocketTest {
     static final class Frames implements WebSocket.Listener {
         final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
         final StringBuilder partial = new StringBuilder();
+        final java.util.concurrent.CompletableFuture<Integer> closedWith = new java.util.concurrent.CompletableFuture<>();
         WebSocket socket;
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedWith.complete(statusCode);
+            return null;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {

@@ -64,7 +64,7 @@ public final class ChatService implements PlazaService {
         this.connections = new ConnectionStore(db.dataSource(), settings.replicaId());
         this.presence = new Presence(connections, store);
         this.gate = new UpgradeGate(CorsPolicy.create(root.get("cors")), tokens);
-        this.sockets = new ChatSockets(settings, gate, fanouts, presence, new ChatActions(settings, store, fanouts, presence, tokens));
+        this.sockets = new ChatSockets(settings, gate, fanouts, presence, new ChatActions(settings, store, fanouts, presence, gate));
         this.listener = new NotificationListener(db.dataSource(), settings.channel(), fanouts,
                                                  settings.listenerCheck(), settings.listenerMaxBackoff());
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("chat-timer-", 0).factory());

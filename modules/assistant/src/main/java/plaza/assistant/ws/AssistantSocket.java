@@ -1,12 +1,16 @@
 package plaza.assistant.ws;
 
-import plaza.platform.security.UpgradeGate;
-
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.BufferData;
@@ -26,6 +30,7 @@ import plaza.assistant.replies.TurnResult;
 import plaza.platform.http.Json;
 import plaza.platform.http.ProblemException;
 import plaza.platform.security.Caller;
+import plaza.platform.security.UpgradeGate;
 
 /**
  * One {@code /ai/ws} connection (seed 000's connect / message / disconnect). Client frames:
@@ -39,6 +44,9 @@ import plaza.platform.security.Caller;
 public final class AssistantSocket implements WsListener {
 
     private static final int MAX_TEXT = 1024 * 1024;
+    /** Ends connections whose access token expired; one timer thread for every socket of the JVM. */
+    private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("assistant-ws-expiry").factory());
     private final UpgradeGate auth;
     private final ReplyService replies;
     private final int maxInFlight;
@@ -46,6 +54,7 @@ public final class AssistantSocket implements WsListener {
     private final StringBuilder partial = new StringBuilder();
     private volatile Caller caller;
     private volatile SocketSender sender;
+    private volatile ScheduledFuture<?> expiry;
 
     public AssistantSocket(UpgradeGate auth, ReplyService replies, int maxInFlight) {
         this.auth = auth;
@@ -75,7 +84,32 @@ public final class AssistantSocket implements WsListener {
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("type", "connected");
         hello.put("userId", caller.id());
+        hello.put("expiresAt", caller.expiresAt().toString());
         sender.send(Json.write(hello));
+        watchExpiry();
+    }
+
+    /** Closes the connection (1008) when the current token expires, unless an {@code auth} renewed it by then. */
+    private void watchExpiry() {
+        ScheduledFuture<?> previous = expiry;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        long millis = Math.max(0, Duration.between(Instant.now(), caller.expiresAt()).toMillis());
+        expiry = EXPIRY.schedule(this::expire, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void expire() {
+        if (!caller.expired(Instant.now())) {
+            return; // renewed meanwhile
+        }
+        error(null, new ProblemException(Status.UNAUTHORIZED_401, "token-expired", "Token expired",
+                                         "The access token of this connection expired; send {\"action\":\"auth\",\"token\":...} "
+                                         + "with a fresh one before it does, or reconnect. Replies in progress are still saved."));
+        SocketSender s = sender;
+        if (s != null) {
+            s.finish(socket -> socket.close(WsCloseCodes.VIOLATED_POLICY, "token expired"));
+        }
     }
 
     @Override
@@ -118,6 +152,10 @@ public final class AssistantSocket implements WsListener {
     }
 
     private void leave() {
+        ScheduledFuture<?> timer = expiry;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         // Replies in flight keep going and are saved; only their frames stop.
         inFlight.values().forEach(Generation::detach);
         inFlight.clear();
@@ -144,10 +182,11 @@ public final class AssistantSocket implements WsListener {
             switch (action) {
                 case "message" -> message(frame, requestId != null ? requestId : UUID.randomUUID().toString());
                 case "cancel" -> cancel(requestId);
+                case "auth" -> renew(frame, requestId);
                 case "ping" -> sender.send(Json.write(Map.of("type", "pong")));
                 case "disconnect" -> sender.finish(s -> s.close(WsCloseCodes.NORMAL_CLOSE, "bye"));
                 default -> throw ProblemException.badRequest("Unknown action '" + clip(action)
-                                                             + "'; use message, cancel, ping or disconnect.");
+                                                             + "'; use message, cancel, auth, ping or disconnect.");
             }
         } catch (ProblemException e) {
             error(requestId, e);
@@ -178,6 +217,17 @@ public final class AssistantSocket implements WsListener {
         if (generation.result().isDone()) {
             inFlight.remove(requestId, generation);
         }
+    }
+
+    private void renew(JsonNode frame, String requestId) {
+        JsonNode token = frame.path("token");
+        caller = auth.renew(caller, token.isTextual() ? token.asText() : null);
+        watchExpiry();
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("type", "authenticated");
+        reply.put("requestId", requestId);
+        reply.put("expiresAt", caller.expiresAt().toString());
+        sender.send(Json.write(reply));
     }
 
     private void cancel(String requestId) {

@@ -23,7 +23,7 @@ import plaza.platform.http.Json;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.RateLimiter;
 import plaza.platform.security.Caller;
-import plaza.platform.security.TokenVerifier;
+import plaza.platform.security.UpgradeGate;
 
 /**
  * What clients can do over {@code /chat/ws}: {@code joinGroup} (with {@code sinceSeq} to recover),
@@ -39,15 +39,15 @@ public final class ChatActions {
     private static final String ACTIONS = "joinGroup, leaveGroup, sendMessage, editMessage, deleteMessage, typing, markRead, history, invite, auth, ping";
 
     private final ChatSettings settings;
-    private final TokenVerifier tokens;
+    private final UpgradeGate gate;
     private final MessageStore store;
     private final GroupFanouts fanouts;
     private final Presence presence;
     private final RateLimiter rate;
 
-    public ChatActions(ChatSettings settings, MessageStore store, GroupFanouts fanouts, Presence presence, TokenVerifier tokens) {
+    public ChatActions(ChatSettings settings, MessageStore store, GroupFanouts fanouts, Presence presence, UpgradeGate gate) {
         this.settings = settings;
-        this.tokens = tokens;
+        this.gate = gate;
         this.store = store;
         this.fanouts = fanouts;
         this.presence = presence;
@@ -115,17 +115,16 @@ public final class ChatActions {
      */
     private void auth(ChatConnection c, JsonNode node, JsonNode requestId) {
         JsonNode token = node.get("token");
-        if (token == null || !token.isTextual() || token.asText().isBlank()) {
-            throw new ChatException("bad-request", "\"token\" (a fresh access token) is required.");
-        }
         Caller fresh;
         try {
-            fresh = tokens.verify(token.asText());
+            fresh = gate.renew(c.caller(), token != null && token.isTextual() ? token.asText() : null);
         } catch (ProblemException e) {
-            throw new ChatException("unauthorized", e.getMessage());
-        }
-        if (!fresh.id().equals(c.caller().id())) {
-            throw new ChatException("forbidden", "That token is for another user; a connection keeps the user it was opened for.");
+            String code = switch (e.status().code()) {
+                case 401 -> "unauthorized";
+                case 403 -> "forbidden";
+                default -> "bad-request";
+            };
+            throw new ChatException(code, e.getMessage());
         }
         c.renew(fresh);
         ObjectNode frame = Frames.of("authenticated", requestId);

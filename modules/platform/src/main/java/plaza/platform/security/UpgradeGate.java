@@ -37,6 +37,21 @@ public final class UpgradeGate {
         this.tokens = tokens;
     }
 
+    /**
+     * A connection's fresh token ({@code {"action":"auth","token":…}}), so it may outlive the token it opened
+     * with: 400 without a token, 401 if it does not verify, 403 if it names another user than {@code current}.
+     */
+    public Caller renew(Caller current, Object token) {
+        if (!(token instanceof String text) || text.isBlank()) {
+            throw ProblemException.badRequest("\"token\" (a fresh access token, a string) is required.");
+        }
+        Caller fresh = tokens.verify(text.trim());
+        if (!fresh.id().equals(current.id())) {
+            throw ProblemException.forbidden("That token is for another user; a connection keeps the user it was opened for.");
+        }
+        return fresh;
+    }
+
     /** Admits or throws a 403 (origin) / 401 (token) problem. */
     public Admission admit(Headers headers, UriQuery query) {
         Optional<String> origin = headers.first(HeaderNames.ORIGIN);
