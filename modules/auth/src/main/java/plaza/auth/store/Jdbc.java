@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 
 import javax.sql.DataSource;
 
+import plaza.platform.db.Transactions;
+
 /**
  * Plain JDBC for auth's repositories: one transaction per unit of work (commit on success, rollback on any
  * exception), and UTC instants in {@code DATETIME(3)} columns.
@@ -25,24 +27,13 @@ public final class Jdbc {
 
     /** Work done on one connection inside a transaction. */
     @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    public interface Work<T> extends Transactions.Work<T> {
     }
 
     /** Runs {@code work} in a transaction; SQL failures become {@link IllegalStateException}s (a logged 500). */
     public <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return Transactions.run(dataSource, work);
         } catch (SQLException e) {
             throw new IllegalStateException("auth database: " + e.getMessage(), e);
         }

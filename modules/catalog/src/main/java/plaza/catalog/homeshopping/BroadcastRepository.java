@@ -27,6 +27,7 @@ import plaza.catalog.products.Product;
 import plaza.catalog.products.ProductRepository;
 import plaza.platform.http.Problem;
 import plaza.platform.http.ProblemException;
+import plaza.platform.db.Transactions;
 
 /** Owns {@code channels}, {@code broadcasts} and {@code broadcast_products}. Times are stored in UTC. */
 public final class BroadcastRepository {
@@ -259,24 +260,9 @@ public final class BroadcastRepository {
         return LocalDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        try {
+            return Transactions.run(dataSource, work);
         } catch (SQLException e) {
             throw new IllegalStateException("Broadcast write failed", e);
         }

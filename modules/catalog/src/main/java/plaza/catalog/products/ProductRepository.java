@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import plaza.platform.db.SearchKeys;
+import plaza.platform.db.Transactions;
 import plaza.platform.http.Json;
 import plaza.platform.http.ProblemException;
 
@@ -362,27 +363,9 @@ public final class ProductRepository {
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Runs {@code work} in one transaction (the write and its revision bump commit together). */
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        }
+    private <T> T inTransaction(Transactions.Work<T> work) throws SQLException {
+        return Transactions.run(dataSource, work);
     }
 
     private static void bindFields(PreparedStatement ps, int first, ProductInput p) throws SQLException {

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import plaza.platform.db.SearchKeys;
+import plaza.platform.db.Transactions;
 
 /** Owns {@code recipes}, {@code recipe_ingredients}, {@code recipe_steps} and {@code recipe_tags}. */
 public final class RecipeRepository {
@@ -301,18 +302,8 @@ public final class RecipeRepository {
 
     /** Creates (id null) or replaces recipe {@code r.id()} in one transaction. */
     public long save(RecipeInput r) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long id = upsert(c, r);
-                c.commit();
-                return id;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return Transactions.run(dataSource, c -> upsert(c, r));
         } catch (SQLException e) {
             throw new IllegalStateException("Recipe write failed", e);
         }
