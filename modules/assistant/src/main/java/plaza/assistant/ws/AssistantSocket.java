@@ -95,13 +95,15 @@ public final class AssistantSocket implements WsListener {
         if (previous != null) {
             previous.cancel(false);
         }
-        long millis = Math.max(0, Duration.between(Instant.now(), caller.expiresAt()).toMillis());
+        // Rounded up: a timer a fraction of a millisecond early would find the token still valid.
+        long millis = Math.max(0, Duration.between(Instant.now(), caller.expiresAt()).toMillis() + 1);
         expiry = EXPIRY.schedule(this::expire, millis, TimeUnit.MILLISECONDS);
     }
 
     private void expire() {
         if (!caller.expired(Instant.now())) {
-            return; // renewed meanwhile
+            watchExpiry(); // renewed meanwhile, or the wall clock is behind the timer's: look again later
+            return;
         }
         error(null, new ProblemException(Status.UNAUTHORIZED_401, "token-expired", "Token expired",
                                          "The access token of this connection expired; send {\"action\":\"auth\",\"token\":...} "
