@@ -27,6 +27,7 @@ class ConnectionHealthTest {
     private Config config;
     private ChatTestServer slow;
     private ChatTestServer pinging;
+    private ChatTestServer tokenChecks; // its own server: the connection counts the other tests wait for stay theirs
 
     @BeforeAll
     void start() {
@@ -37,6 +38,7 @@ class ConnectionHealthTest {
                 "chat.rate.per-second", "1000",
                 "chat.rate.burst", "1000"));
         slow = ChatTestServer.start(config, tokens.verifier());
+        tokenChecks = ChatTestServer.start(config, tokens.verifier());
         pinging = ChatTestServer.start(io.helidon.config.Config.just(
                 io.helidon.config.ConfigSources.create(Map.of("chat.ping-interval", "PT1S", "chat.close-timeout", "PT1S")),
                 io.helidon.config.ConfigSources.create(config)), tokens.verifier());
@@ -46,6 +48,7 @@ class ConnectionHealthTest {
     void stop() {
         slow.close();
         pinging.close();
+        tokenChecks.close();
     }
 
     @Test
@@ -135,7 +138,7 @@ class ConnectionHealthTest {
 
     @Test
     void aConnectionEndsWhenItsTokenExpires() {
-        try (ChatClient client = ChatClient.connect(slow.ws(), shortLived("expiring", 2))) {
+        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), shortLived("expiring", 2))) {
             client.send(Map.of("action", "ping"));
             client.next("pong");
             JsonNode error = client.next(f -> "token-expired".equals(f.path("code").asText()), Duration.ofSeconds(10));
@@ -146,7 +149,7 @@ class ConnectionHealthTest {
 
     @Test
     void aFreshTokenForTheSameUserKeepsTheConnectionOpen() throws Exception {
-        try (ChatClient client = ChatClient.connect(slow.ws(), shortLived("renewing", 2))) {
+        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), shortLived("renewing", 2))) {
             client.send(Map.of("action", "auth", "token", shortLived("renewing", 60), "requestId", "r1"));
             JsonNode ok = client.next("authenticated");
             assertThat(ok.path("requestId").asText(), is("r1"));
@@ -161,7 +164,7 @@ class ConnectionHealthTest {
     @Test
     void authRefusesAnotherUsersTokenAForgedOneAndAMissingOne() {
         TestTokens impostor = TestTokens.create(); // a key this server does not trust
-        try (ChatClient client = ChatClient.connect(slow.ws(), tokens.token("holder"))) {
+        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), tokens.token("holder"))) {
             client.send(Map.of("action", "auth", "token", tokens.token("someone-else")));
             assertThat(client.next("error").path("code").asText(), is("forbidden"));
             client.send(Map.of("action", "auth", "token", impostor.token("holder")));
