@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 
 import plaza.chat.ChatMetrics;
 import plaza.platform.http.Json;
+import plaza.platform.db.Transactions;
 
 /**
  * Owns {@code chat_groups}, {@code chat_group_members}, {@code chat_messages} and {@code chat_reads}.
@@ -68,9 +69,8 @@ public final class MessageStore {
                 return open;
             }
         }
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transactions.run(db, c -> {
                 boolean created;
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO chat_groups (group_id, is_private, created_by) VALUES (?, ?, ?) ON CONFLICT (group_id) DO NOTHING")) {
@@ -86,12 +86,8 @@ public final class MessageStore {
                 if (group.isPrivate() && !isMember(c, groupId, userId)) {
                     throw ChatException.forbidden("Group " + groupId + " is private; ask its creator for an invitation.");
                 }
-                c.commit();
                 return group;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Joining group failed", e);
         }
@@ -220,9 +216,8 @@ public final class MessageStore {
     }
 
     private ChatMessage change(UUID messageId, String callerId, String newText) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transactions.run(db, c -> {
                 ChatMessage current;
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT * FROM chat_messages WHERE message_id = ? FOR UPDATE")) {
@@ -269,12 +264,8 @@ public final class MessageStore {
                 }
                 notify(c, Envelope.ordered(current.groupId(), seq, ChatMetrics.currentMicros(),
                                            Json.write(changed.toChangeFrame())));
-                c.commit();
                 return changed;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Changing the message failed", e);
         }

@@ -22,6 +22,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import plaza.platform.http.Json;
 import plaza.platform.http.Problem;
+import plaza.platform.db.Transactions;
 import plaza.platform.http.ProblemException;
 
 /**
@@ -157,10 +158,8 @@ public final class JsonLinesImport<T> {
         if (batch.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+        try {
+            progress.imported += Transactions.run(dataSource, c -> {
                 int written = 0;
                 for (Row<T> row : batch) {
                     Savepoint savepoint = c.setSavepoint();
@@ -176,14 +175,8 @@ public final class JsonLinesImport<T> {
                         progress.refuse(row.line(), refused(e));
                     }
                 }
-                c.commit();
-                progress.imported += written;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+                return written;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Import batch failed: " + e.getMessage(), e);
         }
