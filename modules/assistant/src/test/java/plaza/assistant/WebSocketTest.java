@@ -208,13 +208,9 @@ class WebSocketTest {
         }
     }
 
-    private static String expiringIn(String user, int seconds) {
-        return TOKENS.sign(TOKENS.claims(user).expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(seconds))).build());
-    }
-
     @Test
     void theConnectionEndsWith1008WhenItsTokenExpires() throws Exception {
-        Frames frames = connect(Map.of("Authorization", "Bearer " + expiringIn("brief", 2)), null);
+        Frames frames = connect(Map.of("Authorization", "Bearer " + TOKENS.tokenExpiringIn("brief", Duration.ofSeconds(2))), null);
         JsonNode hello = frames.next();
         assertThat(hello.path("type").asText(), is("connected"));
         assertThat(hello.has("expiresAt"), is(true));
@@ -226,7 +222,7 @@ class WebSocketTest {
 
     @Test
     void authWithAFreshTokenKeepsTheConnectionAndRefusesOthers() throws Exception {
-        Frames frames = connect(Map.of("Authorization", "Bearer " + expiringIn("renewer", 2)), null);
+        Frames frames = connect(Map.of("Authorization", "Bearer " + TOKENS.tokenExpiringIn("renewer", Duration.ofSeconds(2))), null);
         assertThat(frames.next().path("type").asText(), is("connected"));
         // Bad inputs first: another user's token, a forged one, a number, none.
         frames.send("{\"action\":\"auth\",\"token\":\"" + TOKENS.token("other") + "\"}");
@@ -237,7 +233,7 @@ class WebSocketTest {
         assertThat(frames.next().path("status").asInt(), is(400));
         frames.send("{\"action\":\"auth\"}");
         assertThat(frames.next().path("status").asInt(), is(400));
-        frames.send("{\"action\":\"auth\",\"requestId\":\"a1\",\"token\":\"" + expiringIn("renewer", 60) + "\"}");
+        frames.send("{\"action\":\"auth\",\"requestId\":\"a1\",\"token\":\"" + TOKENS.tokenExpiringIn("renewer", Duration.ofSeconds(60)) + "\"}");
         JsonNode ok = frames.next();
         assertThat(ok.path("type").asText(), is("authenticated"));
         assertThat(ok.path("requestId").asText(), is("a1"));

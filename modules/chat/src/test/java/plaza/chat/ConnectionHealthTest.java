@@ -131,14 +131,9 @@ class ConnectionHealthTest {
         }
     }
 
-    /** A token that expires {@code seconds} from now. */
-    private String shortLived(String user, int seconds) {
-        return tokens.sign(tokens.claims(user).expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(seconds))).build());
-    }
-
     @Test
     void aConnectionEndsWhenItsTokenExpires() {
-        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), shortLived("expiring", 2))) {
+        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), tokens.tokenExpiringIn("expiring", Duration.ofSeconds(2)))) {
             client.send(Map.of("action", "ping"));
             client.next("pong");
             JsonNode error = client.next(f -> "token-expired".equals(f.path("code").asText()), Duration.ofSeconds(10));
@@ -149,8 +144,8 @@ class ConnectionHealthTest {
 
     @Test
     void aFreshTokenForTheSameUserKeepsTheConnectionOpen() throws Exception {
-        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), shortLived("renewing", 2))) {
-            client.send(Map.of("action", "auth", "token", shortLived("renewing", 60), "requestId", "r1"));
+        try (ChatClient client = ChatClient.connect(tokenChecks.ws(), tokens.tokenExpiringIn("renewing", Duration.ofSeconds(2)))) {
+            client.send(Map.of("action", "auth", "token", tokens.tokenExpiringIn("renewing", Duration.ofSeconds(60)), "requestId", "r1"));
             JsonNode ok = client.next("authenticated");
             assertThat(ok.path("requestId").asText(), is("r1"));
             assertThat(java.time.Instant.parse(ok.path("expiresAt").asText()).isAfter(java.time.Instant.now().plusSeconds(30)), is(true));

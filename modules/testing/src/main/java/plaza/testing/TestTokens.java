@@ -56,6 +56,11 @@ public final class TestTokens {
         return sign(claims(id, roles).build());
     }
 
+    /** A valid token for user {@code id} that expires {@code lifetime} from now (second precision, as JWT has it). */
+    public String tokenExpiringIn(String id, Duration lifetime) {
+        return sign(claims(id).expirationTime(Date.from(Instant.now().plus(lifetime))).build());
+    }
+
     /** Claims as auth would issue them, to adjust before {@link #sign}. */
     public JWTClaimsSet.Builder claims(String id, String... roles) {
         Instant now = Instant.now();
