@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Search keys for substring search in SQL ({@code LIKE '%…%'} on a binary-collated column), made the
@@ -47,6 +48,8 @@ public final class SearchKeys {
         return SEPARATOR + String.join(SEPARATOR, keys) + SEPARATOR;
     }
 
+    private static final Pattern TERM_SEPARATORS = Pattern.compile("[\\s,]+");
+
     /**
      * The terms of a query: split on whitespace and commas, each made a key, duplicates and terms
      * contained in another term dropped (they would match anyway), at most {@code max}.
@@ -54,7 +57,7 @@ public final class SearchKeys {
     public static List<String> terms(String query, int max) {
         Set<String> terms = new LinkedHashSet<>();
         if (query != null) {
-            for (String part : Normalizer.normalize(query, Normalizer.Form.NFKC).split("[\\s,]+")) {
+            for (String part : TERM_SEPARATORS.split(Normalizer.normalize(query, Normalizer.Form.NFKC))) {
                 String k = key(part);
                 if (!k.isEmpty()) {
                     terms.add(k);
