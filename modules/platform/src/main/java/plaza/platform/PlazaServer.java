@@ -11,10 +11,12 @@ import io.helidon.health.checks.HealthChecks;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import plaza.platform.http.CorsPolicy;
+import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
 import plaza.platform.http.SeedEndpoints;
 import plaza.platform.observe.HttpObservation;
@@ -78,7 +80,8 @@ public final class PlazaServer {
         CorsPolicy cors = CorsPolicy.create(config.get("cors"));
         boolean accessLog = config.get("plaza.access-log.enabled").asBoolean().orElse(true);
         boolean tracing = config.get("plaza.tracing.enabled").asBoolean().orElse(true);
-        HttpObservation observation = new HttpObservation(accessLog, tracing ? Telemetry.tracer() : null, Telemetry.propagator());
+        HttpObservation observation = new HttpObservation(accessLog, tracing ? Telemetry.tracer() : null,
+                                                           Telemetry.exporting(), Telemetry.propagator());
         server.routing(routing -> {
             routing(routing, cors, observation, services);
             if (observePort <= 0) {
@@ -119,24 +122,28 @@ public final class PlazaServer {
      * {@code curl 'localhost:8080/kok/products?q=김치'} would search for garbage and find nothing.
      * Say so instead of answering wrongly.
      */
-    private static void requireEncodedTarget(io.helidon.webserver.http.FilterChain chain,
-                                             io.helidon.webserver.http.RoutingRequest req,
-                                             io.helidon.webserver.http.RoutingResponse res) {
+    private static void requireEncodedTarget(RoutingRequest req) {
         if (req.path().rawPath().indexOf('\uFFFD') >= 0 || req.query().rawValue().indexOf('\uFFFD') >= 0) {
-            throw plaza.platform.http.ProblemException.badRequest(
+            throw ProblemException.badRequest(
                     "The request URI holds characters that are not percent-encoded; send non-ASCII text as UTF-8 "
                     + "percent escapes (q=%EA%B9%80%EC%B9%98), e.g. curl -G --data-urlencode 'q=김치' URL.");
         }
-        chain.proceed();
     }
 
     private static void routing(HttpRouting.Builder routing, CorsPolicy cors, HttpObservation observation,
                                 List<? extends PlazaService> services) {
         Problems.register(routing);
-        routing.addFilter(observation);
-        routing.addFilter(cors);
-        routing.addFilter(PlazaServer::requireEncodedTarget);
-        routing.register("/", new SeedEndpoints());
+        // One filter, not three: every filter in Helidon's chain costs every request a chain step (an iterator
+        // call and a call through the Filter interface). Observation wraps the checks, so their 400s and 403s
+        // are counted and logged.
+        routing.addFilter((chain, req, res) -> observation.observe(() -> {
+            requireEncodedTarget(req);
+            cors.filter(chain, req, res);
+        }, req, res));
+        // Straight onto the top-level rules rather than register("/", ...): a registered service is a nested
+        // route list, and every request it answers pays for a sub-crawl and a merged copy of its path
+        // parameters (measured: about 3% of a /health request's CPU in standalone).
+        new SeedEndpoints().routing(routing);
         services.forEach(s -> s.routing(routing));
     }
 }

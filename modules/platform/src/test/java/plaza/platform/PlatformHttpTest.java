@@ -25,7 +25,8 @@ import static org.hamcrest.Matchers.startsWith;
  * endpoints, problem+json for every error, CORS, and HTTP metrics by route template.
  * Bad inputs tried: malformed JSON, a JSON array where an object goes, a string where a number
  * goes, an empty body, a form-encoded body, a 2 MiB body, unknown path, wrong method, missing and
- * oversized echo query, an exception inside a handler.
+ * oversized echo query, echo text with quotes, backslashes, control characters and a lone surrogate,
+ * an exception inside a handler.
  */
 @ServerTest
 class PlatformHttpTest {
@@ -61,6 +62,22 @@ class PlatformHttpTest {
             assertThat(res.status(), is(Status.OK_200));
             assertThat(res.as(String.class), is("{\"echo\":\"안녕 hello\"}"));
         }
+    }
+
+    @Test
+    void echoedTextIsValidJsonWhateverItHolds() throws Exception {
+        // Quotes, a backslash, control characters, an emoji, and a UTF-8-encoded lone surrogate (decoded as U+FFFD).
+        String q = "say \"hi\" \\ back\nslash\t\u0001 😀";
+        try (var res = client.get("/api/v1/echo").queryParam("q", q).request()) {
+            assertThat(res.status(), is(Status.OK_200));
+            assertThat(plaza.platform.http.Json.parse(res.as(String.class)).get("echo").asText(), is(q));
+        }
+        // Sent raw (the JDK client leaves the escapes alone): %ED%A0%80 is how UTF-8 would spell U+D800.
+        var raw = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/echo?q=a%ED%A0%80b")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(raw.statusCode(), is(200));
+        assertThat(plaza.platform.http.Json.parse(raw.body()).get("echo").asText(), not(containsString("\ud800")));
     }
 
     @Test

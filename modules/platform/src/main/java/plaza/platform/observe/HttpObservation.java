@@ -1,14 +1,15 @@
 package plaza.platform.observe;
 
 import java.lang.System.Logger.Level;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.helidon.common.parameters.Parameters;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.http.Method;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.metrics.api.Gauge;
@@ -63,51 +64,65 @@ public final class HttpObservation implements Filter {
 
     private final boolean accessLog;
     private final Tracer tracer;
+    private final boolean exporting;
     private final TextMapPropagator propagator;
     private final MeterRegistry registry = Metrics.globalRegistry();
-    private final Map<String, Map<String, Meters>> meters = new ConcurrentHashMap<>();
-    private final AtomicInteger active = new AtomicInteger();
+    private final ConcurrentHashMap<String, RouteSeries> byRoute = new ConcurrentHashMap<>();
+    // Striped: every request writes it twice, and one contended counter costs more than the rest of the metrics.
+    private final LongAdder active = new LongAdder();
 
     /**
      * @param accessLog write one access-log line per request
      * @param tracer    where request spans come from, or {@code null} for no spans
+     * @param exporting whether spans go anywhere; when not, requests get an {@link UnexportedSpan}
      */
-    public HttpObservation(boolean accessLog, Tracer tracer, TextMapPropagator propagator) {
+    public HttpObservation(boolean accessLog, Tracer tracer, boolean exporting, TextMapPropagator propagator) {
         this.accessLog = accessLog;
         this.tracer = tracer;
+        this.exporting = exporting;
         this.propagator = propagator;
-        registry.getOrCreate(Gauge.builder("http.server.active_requests", active, AtomicInteger::get)
+        registry.getOrCreate(Gauge.builder("http.server.active_requests", active, LongAdder::sum)
                                      .description("HTTP requests being handled"));
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        observe(chain::proceed, req, res);
+    }
+
+    /**
+     * Observes {@code handling} as the request's handling: for a caller that runs other request checks
+     * inside the observation without adding filters to Helidon's chain.
+     */
+    public void observe(Runnable handling, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
-        active.incrementAndGet();
+        active.increment();
         Span span = tracer == null ? null : startSpan(req);
         Throwable failure = null;
         try (Scope ignored = span == null ? null : span.makeCurrent()) {
-            chain.proceed();
+            handling.run();
         } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
         } finally {
-            active.decrementAndGet();
+            active.decrement();
             long nanos = System.nanoTime() - start;
             int status = failure == null ? res.status().code() : statusOf(failure);
             // Only a 404 can be unmatched; reading the request context creates it, so ask only then.
             boolean unmatched = status == 404 && (failure instanceof NotFoundException
                     || req.context().get(UNMATCHED, Boolean.class).orElse(false));
             String route = unmatched ? UNMATCHED : template(req);
-            String method = req.prologue().method().text();
-            Meters m = meters.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(method, k -> new Meters(method, route));
-            m.record(status, nanos);
+            Method method = req.prologue().method();
+            RouteSeries series = byRoute.get(route);
+            if (series == null) {
+                series = byRoute.computeIfAbsent(route, RouteSeries::new);
+            }
+            series.record(method, status, nanos);
             if (span != null) {
-                endSpan(span, method, route, status, req);
+                endSpan(span, method.text(), route, status, req);
             }
             if (accessLog) {
-                ACCESS.log(Level.INFO, () -> method + " " + req.path().absolute().rawPath() + " " + status + " "
+                ACCESS.log(Level.INFO, () -> method.text() + " " + req.path().absolute().rawPath() + " " + status + " "
                         + String.format("%.1fms", nanos / 1e6) + " " + req.remotePeer().host());
             }
         }
@@ -118,6 +133,9 @@ public final class HttpObservation implements Filter {
         Context parent = req.headers().contains(TRACEPARENT)
                 ? propagator.extract(Context.root(), req.headers(), HEADERS)
                 : Context.root();
+        if (!exporting) {
+            return new UnexportedSpan(Span.fromContext(parent).getSpanContext());
+        }
         return tracer.spanBuilder(req.prologue().method().text())
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
@@ -171,48 +189,47 @@ public final class HttpObservation implements Filter {
         return String.join("/", segments);
     }
 
-    /** The series of one method on one route, one per status seen. */
-    private static final class Meters {
-        private final String method;
+    /** The series of one route, one per method and status seen. */
+    private static final class RouteSeries {
         private final String route;
-        // Statuses are few (mostly one); a tiny copy-on-write array beats a map lookup per request.
-        private volatile StatusSeries[] byStatus = new StatusSeries[0];
+        // A route sees few method/status pairs (mostly one): a copy-on-write array scanned by identity
+        // beats a map lookup per request.
+        private volatile Entry[] entries = new Entry[0];
 
-        Meters(String method, String route) {
-            this.method = method;
+        RouteSeries(String route) {
             this.route = route;
         }
 
-        void record(int status, long nanos) {
-            HttpMetrics.Series series = find(byStatus, status);
+        void record(Method method, int status, long nanos) {
+            HttpMetrics.Series series = find(entries, method, status);
             if (series == null) {
-                series = register(status);
+                series = register(method, status);
             }
             series.record(nanos);
         }
 
-        private static HttpMetrics.Series find(StatusSeries[] all, int status) {
-            for (StatusSeries s : all) {
-                if (s.status == status) {
-                    return s.series;
+        private static HttpMetrics.Series find(Entry[] all, Method method, int status) {
+            for (Entry e : all) {
+                if (e.status == status && (e.method == method || e.method.equals(method))) {
+                    return e.series;
                 }
             }
             return null;
         }
 
-        private synchronized HttpMetrics.Series register(int status) {
-            HttpMetrics.Series found = find(byStatus, status);
+        private synchronized HttpMetrics.Series register(Method method, int status) {
+            HttpMetrics.Series found = find(entries, method, status);
             if (found != null) {
                 return found;
             }
-            HttpMetrics.Series series = HttpMetrics.get().series(method, route, status);
-            StatusSeries[] grown = java.util.Arrays.copyOf(byStatus, byStatus.length + 1);
-            grown[grown.length - 1] = new StatusSeries(status, series);
-            byStatus = grown;
+            HttpMetrics.Series series = HttpMetrics.get().series(method.text(), route, status);
+            Entry[] grown = Arrays.copyOf(entries, entries.length + 1);
+            grown[grown.length - 1] = new Entry(method, status, series);
+            entries = grown;
             return series;
         }
     }
 
-    private record StatusSeries(int status, HttpMetrics.Series series) {
+    private record Entry(Method method, int status, HttpMetrics.Series series) {
     }
 }

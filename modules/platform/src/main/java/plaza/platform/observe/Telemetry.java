@@ -39,6 +39,7 @@ public final class Telemetry {
     private static final System.Logger LOG = System.getLogger(Telemetry.class.getName());
     private static OpenTelemetrySdk sdk;
     private static Tracer tracer;
+    private static volatile boolean exporting;
 
     private Telemetry() {
     }
@@ -90,6 +91,7 @@ public final class Telemetry {
         Runtime.getRuntime().addShutdownHook(new Thread(tracerProvider::close, "otel-shutdown"));
         sdk = created;
         tracer = created.getTracer("plaza");
+        exporting = !processors.isEmpty();
         return created;
     }
 
@@ -97,6 +99,11 @@ public final class Telemetry {
     public static Tracer tracer() {
         Tracer t = tracer;
         return t != null ? t : GlobalOpenTelemetry.getTracer("plaza");
+    }
+
+    /** Whether spans are exported anywhere (an OTLP endpoint or an exporter given to {@link #init}). */
+    public static boolean exporting() {
+        return exporting;
     }
 
     /** How trace context travels in HTTP headers (W3C traceparent and baggage). */

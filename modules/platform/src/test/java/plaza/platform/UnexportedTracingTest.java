@@ -1,0 +1,157 @@
+package plaza.platform;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import plaza.platform.config.PlazaConfig;
+import plaza.platform.http.Json;
+import plaza.platform.http.ServiceClient;
+import plaza.platform.observe.JsonLogFormatter;
+import plaza.platform.observe.Telemetry;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * With no exporter configured (the default), traces still work end to end: an incoming
+ * {@code traceparent} is continued, a request without one starts a new trace, log lines and outbound
+ * calls carry the request's ids, and the ids are the same wherever they are read. Own JVM (one
+ * tracer per JVM).
+ */
+class UnexportedTracingTest {
+
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String PARENT_SPAN = "00f067aa0ba902b7";
+
+    private static final List<String> outboundTraceparents = new CopyOnWriteArrayList<>();
+    private static HttpServer other;
+    private static WebServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            outboundTraceparents.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+            byte[] body = "{}".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        other.start();
+        Config config = PlazaConfig.override(Config.empty(), Map.of("server.port", "0", "plaza.access-log.enabled", "false"));
+        Telemetry.init(config, "probe");
+        assertThat(Telemetry.exporting(), is(false));
+        ServiceClient client = ServiceClient.builder("other")
+                .baseUri(URI.create("http://127.0.0.1:" + other.getAddress().getPort()))
+                .timeout(Duration.ofSeconds(10)).build();
+        server = PlazaServer.start(config, List.of(new PlazaService() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public void routing(HttpRouting.Builder routing) {
+                routing.get("/probe/trace", (req, res) -> {
+                    SpanContext span = Span.current().getSpanContext();
+                    LogRecord record = new LogRecord(Level.INFO, "handling");
+                    record.setLoggerName("plaza.test");
+                    String logLine = new JsonLogFormatter().format(record);
+                    client.getJson("/downstream", Map.of(), Optional.empty());
+                    Json.send(res, Map.of("traceId", span.getTraceId(), "spanId", span.getSpanId(),
+                                          "sampled", span.isSampled(), "log", Json.parse(logLine)));
+                });
+            }
+        }));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        other.stop(0);
+    }
+
+    @Test
+    void incomingTraceparentIsContinuedIntoLogsAndOutboundCalls() throws Exception {
+        outboundTraceparents.clear();
+        JsonNode seen = get("00-" + TRACE_ID + "-" + PARENT_SPAN + "-01");
+        assertThat(seen.get("traceId").asText(), is(TRACE_ID));
+        String spanId = seen.get("spanId").asText();
+        assertThat(spanId, matchesPattern("[0-9a-f]{16}"));
+        assertThat(spanId, not(is(PARENT_SPAN)));
+        assertThat(spanId, not(is("0000000000000000")));
+        // Nothing records spans, so none is sampled: as the SDK's always-off sampler decides.
+        assertThat(seen.get("sampled").asBoolean(), is(false));
+        assertThat(seen.get("log").get("trace_id").asText(), is(TRACE_ID));
+        assertThat(seen.get("log").get("span_id").asText(), is(spanId));
+        assertThat(outboundTraceparents.size(), is(1));
+        String[] sent = outboundTraceparents.getFirst().split("-");
+        assertThat(sent[1], is(TRACE_ID));
+        assertThat(sent[2], matchesPattern("[0-9a-f]{16}"));
+        assertThat(sent[2], not(is(PARENT_SPAN)));
+    }
+
+    @Test
+    void aRequestWithoutTraceparentStartsItsOwnTrace() throws Exception {
+        outboundTraceparents.clear();
+        JsonNode first = get(null);
+        JsonNode second = get(null);
+        assertThat(first.get("traceId").asText(), matchesPattern("[0-9a-f]{32}"));
+        assertThat(first.get("traceId").asText(), not(is("00000000000000000000000000000000")));
+        assertThat(second.get("traceId").asText(), not(is(first.get("traceId").asText())));
+        assertThat(first.get("log").get("trace_id").asText(), is(first.get("traceId").asText()));
+        assertThat(outboundTraceparents.getFirst().split("-")[1], is(first.get("traceId").asText()));
+    }
+
+    @Test
+    void aMalformedTraceparentStartsANewTrace() throws Exception {
+        JsonNode seen = get("00-not-a-trace-01");
+        assertThat(seen.get("traceId").asText(), matchesPattern("[0-9a-f]{32}"));
+        assertThat(seen.get("traceId").asText(), not(is("00000000000000000000000000000000")));
+    }
+
+    private static org.hamcrest.Matcher<String> matchesPattern(String regex) {
+        return new org.hamcrest.TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(String item) {
+                return item.matches(regex);
+            }
+
+            @Override
+            public void describeTo(org.hamcrest.Description description) {
+                description.appendText("a string matching " + regex);
+            }
+        };
+    }
+
+    private static JsonNode get(String traceparent) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/probe/trace"));
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body(), response.statusCode(), is(200));
+        return Json.parse(response.body());
+    }
+}
