@@ -2,12 +2,16 @@
 # Seed-003 endpoints on standalone vs nginx answering `return 200` on the same machine, same run.
 # Also standalone's time to ready with a warm data directory and its idle RSS.
 #   bench/platform/run.sh [seconds-per-run (default 15)] [connections (default 64)]
+#   ROUNDS=3 (alternating rounds; medians reported)  WARMUP=10 (s, first round; later rounds 3 s)
+#   ACCESS_LOG=true (measure with the access log on)
 # Targets (issue #2): >= 0.8 of nginx's requests/s at 64 connections, p99 <= 2x nginx's;
 # ready < 10 s including both embedded databases; RSS < 400 MB.
+# A third reference, bare Helidon (BareHelidon.java: same jars and JDK, one route, no filters), shows
+# how much of the gap to nginx is the framework's and how much is Plaza's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION="${1:-15}"; CONNS="${2:-64}"; THREADS=2; WARMUP="${WARMUP:-10}"
-PLAZA_PORT=18180; NGINX_PORT=18181
+DURATION="${1:-15}"; CONNS="${2:-64}"; THREADS=2; WARMUP="${WARMUP:-10}"; ROUNDS="${ROUNDS:-3}"
+PLAZA_PORT=18180; NGINX_PORT=18181; BARE_PORT=18182
 WORK="$(mktemp -d /tmp/plaza-bench-platform.XXXXXX)"
 DATA="$PWD/target/bench-platform-data"
 
@@ -23,6 +27,7 @@ JAR=modules/standalone/target/plaza-standalone.jar
 cleanup() {
   set +e
   if [[ -n "${PLAZA_PID:-}" ]]; then kill "$PLAZA_PID" 2>/dev/null; wait "$PLAZA_PID" 2>/dev/null; fi
+  if [[ -n "${BARE_PID:-}" ]]; then kill "$BARE_PID" 2>/dev/null; wait "$BARE_PID" 2>/dev/null; fi
   if [[ -f "$WORK/nginx.pid" ]]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; fi
   rm -rf "$WORK"
 }
@@ -62,8 +67,12 @@ READY=$(sed -nE 's/.*Plaza is ready in ([0-9.]+) s.*/\1/p' "$WORK/plaza.log")
 sleep 3
 RSS_KB=$(ps -o rss= -p "$PLAZA_PID" | tr -d ' ')
 
-run() { # name url -> "rps p99_ms"
-  wrk -t$THREADS -c"$CONNS" -d"$WARMUP"s "$2" >/dev/null 2>&1 # warm-up: JIT to steady state, connections
+"$JAVA" -cp "modules/standalone/target/libs/*" bench/platform/BareHelidon.java $BARE_PORT > "$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+for _ in $(seq 1 300); do grep -q "bare Helidon ready" "$WORK/bare.log" 2>/dev/null && break; sleep 0.1; done
+
+run() { # name url warmup -> "rps p99_ms"
+  wrk -t$THREADS -c"$CONNS" -d"$3"s "$2" >/dev/null 2>&1 # warm-up: JIT to steady state, connections
   wrk -t$THREADS -c"$CONNS" -d"${DURATION}s" --latency "$2" > "$WORK/$1.txt"
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt")
@@ -73,18 +82,31 @@ run() { # name url -> "rps p99_ms"
   echo "$rps $p99"
 }
 
-read -r N_RPS N_P99 < <(run nginx "http://127.0.0.1:$NGINX_PORT/health")
-read -r H_RPS H_P99 < <(run health "http://127.0.0.1:$PLAZA_PORT/health")
-read -r E_RPS E_P99 < <(run echo "http://127.0.0.1:$PLAZA_PORT/api/v1/echo?q=hello")
-read -r N2_RPS N2_P99 < <(run nginx2 "http://127.0.0.1:$NGINX_PORT/health")
-# nginx measured before and after; the reference is the better of the two runs.
-REF_RPS=$(awk -v a="$N_RPS" -v b="$N2_RPS" 'BEGIN {print (a > b ? a : b)}')
-REF_P99=$(awk -v a="$N_P99" -v b="$N2_P99" 'BEGIN {print (a < b ? a : b)}')
+# The machine is noisy (wrk and the server share its cores), so the targets alternate for ROUNDS rounds
+# and each is summarised by its median; every round's own ratios are printed too.
+TARGETS=("nginx return 200 (ref)|http://127.0.0.1:$NGINX_PORT/health"
+         "bare Helidon /health|http://127.0.0.1:$BARE_PORT/health"
+         "standalone /health|http://127.0.0.1:$PLAZA_PORT/health"
+         "standalone /api/v1/echo|http://127.0.0.1:$PLAZA_PORT/api/v1/echo?q=hello")
+declare -A RPS P99
+for round in $(seq 1 "$ROUNDS"); do
+  warm=$([[ $round == 1 ]] && echo "$WARMUP" || echo 3)
+  line="round $round:"
+  for i in "${!TARGETS[@]}"; do
+    IFS='|' read -r name url <<<"${TARGETS[$i]}"
+    read -r rps p99 < <(run "t$i-r$round" "$url" "$warm")
+    RPS[$i]+="$rps "; P99[$i]+="$p99 "
+    [[ $i == 0 ]] && ref=$rps || line+="  $(awk -v a="$rps" -v b="$ref" 'BEGIN {printf "%.2f", a/b}')"
+  done
+  echo "$line   (req/s ratio to nginx of the same round: bare Helidon, /health, /echo)"
+done
 
-printf '\n%-28s %12s %10s %12s %10s\n' "target ($CONNS conns, ${DURATION}s)" "req/s" "p99 ms" "rps ratio" "p99 ratio"
-printf '%-28s %12.0f %10.2f %12s %10s\n' "nginx return 200 (ref)" "$REF_RPS" "$REF_P99" "1.00" "1.00"
-for row in "standalone /health:$H_RPS:$H_P99" "standalone /api/v1/echo:$E_RPS:$E_P99"; do
-  IFS=: read -r name rps p99 <<<"$row"
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+REF_RPS=$(median <<<"${RPS[0]}"); REF_P99=$(median <<<"${P99[0]}")
+printf '\n%-28s %12s %10s %12s %10s\n' "median of $ROUNDS ($CONNS conns, ${DURATION}s)" "req/s" "p99 ms" "rps ratio" "p99 ratio"
+for i in "${!TARGETS[@]}"; do
+  IFS='|' read -r name url <<<"${TARGETS[$i]}"
+  rps=$(median <<<"${RPS[$i]}"); p99=$(median <<<"${P99[$i]}")
   printf '%-28s %12.0f %10.2f %12.2f %10.2f\n' "$name" "$rps" "$p99" \
     "$(awk -v a="$rps" -v b="$REF_RPS" 'BEGIN {print a/b}')" "$(awk -v a="$p99" -v b="$REF_P99" 'BEGIN {print a/b}')"
 done
