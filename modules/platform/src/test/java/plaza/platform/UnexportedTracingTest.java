@@ -45,6 +45,7 @@ class UnexportedTracingTest {
     private static final String PARENT_SPAN = "00f067aa0ba902b7";
 
     private static final List<String> outboundTraceparents = new CopyOnWriteArrayList<>();
+    private static final List<String> accessLines = new CopyOnWriteArrayList<>();
     private static HttpServer other;
     private static WebServer server;
 
@@ -59,7 +60,22 @@ class UnexportedTracingTest {
             exchange.close();
         });
         other.start();
-        Config config = PlazaConfig.override(Config.empty(), Map.of("server.port", "0", "plaza.access-log.enabled", "false"));
+        Config config = PlazaConfig.override(Config.empty(), Map.of("server.port", "0", "plaza.access-log.enabled", "true"));
+        // Formats as the console handler does: on the logging thread, while the record is published.
+        java.util.logging.Logger.getLogger("plaza.access").addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                accessLines.add(new JsonLogFormatter().format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
         Telemetry.init(config, "probe");
         assertThat(Telemetry.exporting(), is(false));
         ServiceClient client = ServiceClient.builder("other")
@@ -110,6 +126,16 @@ class UnexportedTracingTest {
         assertThat(sent[1], is(TRACE_ID));
         assertThat(sent[2], matchesPattern("[0-9a-f]{16}"));
         assertThat(sent[2], not(is(PARENT_SPAN)));
+    }
+
+    @Test
+    void theAccessLogLineCarriesTheRequestsTrace() throws Exception {
+        accessLines.clear();
+        JsonNode seen = get("00-" + TRACE_ID + "-" + PARENT_SPAN + "-01");
+        JsonNode line = accessLines.stream().map(Json::parse)
+                .filter(l -> l.get("message").asText().startsWith("GET /probe/trace 200")).findFirst().orElseThrow();
+        assertThat(line.get("trace_id").asText(), is(TRACE_ID));
+        assertThat(line.get("span_id").asText(), is(seen.get("spanId").asText()));
     }
 
     @Test

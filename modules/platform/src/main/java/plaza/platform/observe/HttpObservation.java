@@ -99,31 +99,39 @@ public final class HttpObservation implements Filter {
         active.increment();
         Span span = tracer == null ? null : startSpan(req);
         Throwable failure = null;
-        try (Scope ignored = span == null ? null : span.makeCurrent()) {
+        // Closed last, so the access-log line below still carries the request's trace.
+        Scope scope = span == null ? null : span.makeCurrent();
+        try {
             handling.run();
         } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
         } finally {
-            active.decrement();
-            long nanos = System.nanoTime() - start;
-            int status = failure == null ? res.status().code() : statusOf(failure);
-            // Only a 404 can be unmatched; reading the request context creates it, so ask only then.
-            boolean unmatched = status == 404 && (failure instanceof NotFoundException
-                    || req.context().get(UNMATCHED, Boolean.class).orElse(false));
-            String route = unmatched ? UNMATCHED : template(req);
-            Method method = req.prologue().method();
-            RouteSeries series = byRoute.get(route);
-            if (series == null) {
-                series = byRoute.computeIfAbsent(route, RouteSeries::new);
-            }
-            series.record(method, status, nanos);
-            if (span != null) {
-                endSpan(span, method.text(), route, status, req);
-            }
-            if (accessLog) {
-                ACCESS.log(Level.INFO, () -> method.text() + " " + req.path().absolute().rawPath() + " " + status + " "
-                        + String.format("%.1fms", nanos / 1e6) + " " + req.remotePeer().host());
+            try {
+                active.decrement();
+                long nanos = System.nanoTime() - start;
+                int status = failure == null ? res.status().code() : statusOf(failure);
+                // Only a 404 can be unmatched; reading the request context creates it, so ask only then.
+                boolean unmatched = status == 404 && (failure instanceof NotFoundException
+                        || req.context().get(UNMATCHED, Boolean.class).orElse(false));
+                String route = unmatched ? UNMATCHED : template(req);
+                Method method = req.prologue().method();
+                RouteSeries series = byRoute.get(route);
+                if (series == null) {
+                    series = byRoute.computeIfAbsent(route, RouteSeries::new);
+                }
+                series.record(method, status, nanos);
+                if (span != null) {
+                    endSpan(span, method.text(), route, status, req);
+                }
+                if (accessLog) {
+                    ACCESS.log(Level.INFO, () -> method.text() + " " + req.path().absolute().rawPath() + " " + status + " "
+                            + String.format("%.1fms", nanos / 1e6) + " " + req.remotePeer().host());
+                }
+            } finally {
+                if (scope != null) {
+                    scope.close();
+                }
             }
         }
     }
