@@ -2,7 +2,7 @@
 # Seed-003 endpoints on standalone vs nginx answering `return 200` on the same machine, same run.
 # Also standalone's time to ready with a warm data directory and its idle RSS.
 #   bench/platform/run.sh [seconds-per-run (default 15)] [connections (default 64)]
-#   ROUNDS=3 (alternating rounds; medians reported)  WARMUP=10 (s, first round; later rounds 3 s)
+#   ROUNDS=5 (alternating rounds; medians reported)  WARMUP=10 (s, first round; later rounds 3 s)
 #   ACCESS_LOG=true (measure with the access log on)
 # Targets (issue #2): >= 0.8 of nginx's requests/s at 64 connections, p99 <= 2x nginx's;
 # ready < 10 s including both embedded databases; RSS < 400 MB.
@@ -10,7 +10,7 @@
 # how much of the gap to nginx is the framework's and how much is Plaza's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION="${1:-15}"; CONNS="${2:-64}"; THREADS=2; WARMUP="${WARMUP:-10}"; ROUNDS="${ROUNDS:-3}"
+DURATION="${1:-15}"; CONNS="${2:-64}"; THREADS=2; WARMUP="${WARMUP:-10}"; ROUNDS="${ROUNDS:-5}"
 PLAZA_PORT=18180; NGINX_PORT=18181; BARE_PORT=18182
 WORK="$(mktemp -d /tmp/plaza-bench-platform.XXXXXX)"
 DATA="$PWD/target/bench-platform-data"
@@ -82,33 +82,35 @@ run() { # name url warmup -> "rps p99_ms"
   echo "$rps $p99"
 }
 
-# The machine is noisy (wrk and the server share its cores), so the targets alternate for ROUNDS rounds
-# and each is summarised by its median; every round's own ratios are printed too.
+# The machine is noisy (wrk and the server share its cores), so the targets alternate for ROUNDS rounds.
+# Each round's ratios are to that round's nginx; the summary gives median req/s and p99 per target and
+# the median of the per-round ratios (the paired measure: a target against nginx of the same moment).
 TARGETS=("nginx return 200 (ref)|http://127.0.0.1:$NGINX_PORT/health"
          "bare Helidon /health|http://127.0.0.1:$BARE_PORT/health"
          "standalone /health|http://127.0.0.1:$PLAZA_PORT/health"
          "standalone /api/v1/echo|http://127.0.0.1:$PLAZA_PORT/api/v1/echo?q=hello")
-declare -A RPS P99
+declare -A RPS P99 RPS_RATIO P99_RATIO
 for round in $(seq 1 "$ROUNDS"); do
   warm=$([[ $round == 1 ]] && echo "$WARMUP" || echo 3)
   line="round $round:"
   for i in "${!TARGETS[@]}"; do
     IFS='|' read -r name url <<<"${TARGETS[$i]}"
     read -r rps p99 < <(run "t$i-r$round" "$url" "$warm")
+    [[ $i == 0 ]] && { ref_rps=$rps; ref_p99=$p99; }
     RPS[$i]+="$rps "; P99[$i]+="$p99 "
-    [[ $i == 0 ]] && ref=$rps || line+="  $(awk -v a="$rps" -v b="$ref" 'BEGIN {printf "%.2f", a/b}')"
+    RPS_RATIO[$i]+="$(awk -v a="$rps" -v b="$ref_rps" 'BEGIN {print a/b}') "
+    P99_RATIO[$i]+="$(awk -v a="$p99" -v b="$ref_p99" 'BEGIN {print a/b}') "
+    [[ $i == 0 ]] || line+="  $(awk -v a="$rps" -v b="$ref_rps" 'BEGIN {printf "%.2f", a/b}')"
   done
-  echo "$line   (req/s ratio to nginx of the same round: bare Helidon, /health, /echo)"
+  echo "$line   (req/s ratio to this round's nginx: bare Helidon, /health, /echo)"
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-REF_RPS=$(median <<<"${RPS[0]}"); REF_P99=$(median <<<"${P99[0]}")
 printf '\n%-28s %12s %10s %12s %10s\n' "median of $ROUNDS ($CONNS conns, ${DURATION}s)" "req/s" "p99 ms" "rps ratio" "p99 ratio"
 for i in "${!TARGETS[@]}"; do
   IFS='|' read -r name url <<<"${TARGETS[$i]}"
-  rps=$(median <<<"${RPS[$i]}"); p99=$(median <<<"${P99[$i]}")
-  printf '%-28s %12.0f %10.2f %12.2f %10.2f\n' "$name" "$rps" "$p99" \
-    "$(awk -v a="$rps" -v b="$REF_RPS" 'BEGIN {print a/b}')" "$(awk -v a="$p99" -v b="$REF_P99" 'BEGIN {print a/b}')"
+  printf '%-28s %12.0f %10.2f %12.2f %10.2f\n' "$name" "$(median <<<"${RPS[$i]}")" "$(median <<<"${P99[$i]}")" \
+    "$(median <<<"${RPS_RATIO[$i]}")" "$(median <<<"${P99_RATIO[$i]}")"
 done
 echo
 echo "standalone ready (warm data dir, both embedded databases): ${READY} s   (target < 10 s)"

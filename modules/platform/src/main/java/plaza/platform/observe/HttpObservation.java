@@ -15,8 +15,6 @@ import io.helidon.http.ServerRequestHeaders;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.opentelemetry.api.trace.Span;
@@ -30,8 +28,8 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import plaza.platform.http.ProblemException;
 
 /**
- * The three signals of every HTTP request, in one filter because they share the request's start,
- * route and status:
+ * The three signals of every HTTP request, taken together because they share the request's start,
+ * route and status (PlazaServer runs it as the one filter of every routing, around the CORS and URI checks):
  * <ul>
  * <li>metrics ({@link HttpMetrics}): {@code http_server_requests_total} and the
  * {@code http_server_request_duration_seconds} histogram, labelled by method, route template (never the raw path: {@code /kok/products/{id}})
@@ -44,7 +42,7 @@ import plaza.platform.http.ProblemException;
  * Written against the OpenTelemetry API directly rather than Helidon's tracing filter, which cost
  * about a third of the server's throughput on a trivial route (bench/platform).
  */
-public final class HttpObservation implements Filter {
+public final class HttpObservation {
 
     /** Request-context marker set when no route matched. */
     public static final String UNMATCHED = "unmatched";
@@ -68,7 +66,7 @@ public final class HttpObservation implements Filter {
     private final TextMapPropagator propagator;
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final ConcurrentHashMap<String, RouteSeries> byRoute = new ConcurrentHashMap<>();
-    // Striped: every request writes it twice, and one contended counter costs more than the rest of the metrics.
+    // Striped like HttpMetrics' counters: every request changes it twice, from whichever core it runs on.
     private final LongAdder active = new LongAdder();
 
     /**
@@ -85,15 +83,7 @@ public final class HttpObservation implements Filter {
                                      .description("HTTP requests being handled"));
     }
 
-    @Override
-    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        observe(chain::proceed, req, res);
-    }
-
-    /**
-     * Observes {@code handling} as the request's handling: for a caller that runs other request checks
-     * inside the observation without adding filters to Helidon's chain.
-     */
+    /** Runs {@code handling} (the rest of the filter chain) as the observed handling of {@code req}. */
     public void observe(Runnable handling, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
         active.increment();
