@@ -254,6 +254,11 @@ if [[ $INFRA_ONLY == 0 ]]; then
   check "Prometheus: http_server_request_duration_seconds_bucket scraped" sh -c "curl -fsS --get http://127.0.0.1:$PROM_PORT/api/v1/query --data-urlencode 'query=count(http_server_request_duration_seconds_bucket)' | grep -q '\"result\":\\[{'"
   [[ -n "${INSTANCES[chat]:-}" ]] && check "Prometheus: chat_websocket_connections scraped" sh -c "curl -fsS --get http://127.0.0.1:$PROM_PORT/api/v1/query --data-urlencode 'query=count(chat_websocket_connections)' | grep -q '\"result\":\\[{'"
 fi
+if [[ $INFRA_ONLY == 0 ]]; then
+  # What the chart deploys logs like this too: one JSON object per line, the access log with the request's trace.
+  check "service logs: JSON lines, access log with trace ids (auth)" \
+    grep -q '^{"ts":.*"logger":"plaza.access".*"trace_id":"[0-9a-f]\{32\}"' "$WORK"/logs/auth-*.log
+fi
 (( FAILED )) && for f in "$WORK"/logs/*.log "$WORK"/pg/*.log; do echo "--- $f"; tail -n 15 "$f"; done | head -n 200
 echo "topology-test took $(( $(date +%s) - started )) s"
 echo "$PASSED passed, $FAILED failed"
