@@ -79,26 +79,17 @@ class TracingAndLogsTest {
 
     @Test
     void outboundCallCarriesTheTraceOfTheRequestBeingHandled() throws Exception {
-        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        other.createContext("/", exchange -> {
-            received.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
-            byte[] body = "{}".getBytes();
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        other.start();
+        TraceparentRecorder other = new TraceparentRecorder();
+        List<String> received = other.received();
         Span handling = Telemetry.tracer().spanBuilder("handling").startSpan();
         try (ServiceClient client = ServiceClient.builder("other")
-                .baseUri(java.net.URI.create("http://127.0.0.1:" + other.getAddress().getPort()))
+                .baseUri(other.uri())
                 .timeout(java.time.Duration.ofSeconds(10)).build(); // a cold first call on a busy machine
              Scope ignored = handling.makeCurrent()) {
             client.getJson("/thing", Map.of(), java.util.Optional.empty());
         } finally {
             handling.end();
-            other.stop(0);
+            other.close();
         }
         String traceId = handling.getSpanContext().getTraceId();
         // The call ran on another thread; the header still names this trace and the client span under it.
