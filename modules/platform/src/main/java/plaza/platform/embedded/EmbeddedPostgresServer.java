@@ -22,12 +22,23 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
 
     /** Starts a server; {@code dataDirectory} null means a throwaway cluster, {@code port} 0 a free port. */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        return start(dataDirectory, null, port);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with PostgreSQL's binaries unpacked into {@code binariesDirectory}
+     * (null: the JVM's temp dir, zonky's default) — standalone keeps them beside its data.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, Path binariesDirectory, int port) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", dataDirectory == null ? "off" : "on");
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+            }
+            if (binariesDirectory != null) {
+                builder.setOverrideWorkingDirectory(binariesDirectory.toFile());
             }
             if (port > 0) {
                 builder.setPort(port);

