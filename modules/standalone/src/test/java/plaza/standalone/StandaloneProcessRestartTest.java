@@ -66,6 +66,58 @@ class StandaloneProcessRestartTest {
                 stop(next, signal);
             }
         }
+        deleteTree(data);
+    }
+
+    /**
+     * kill -9 while accounts are being registered: the killed JVM's database servers outlive it and hold the
+     * data directory; the next start stops them and comes up, and every account whose 201 was answered logs in.
+     */
+    @Test
+    void killDuringWritesLosesNothingAnswered() throws Exception {
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "plaza-process-kill");
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        String password = "orange-Kettle-Sky-4";
+        java.util.List<String> registered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        Process first = start(data, port);
+        awaitReady(base, first);
+        Thread writer = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 10_000 && !Thread.currentThread().isInterrupted(); i++) {
+                String email = "kill-" + i + "-" + System.nanoTime() + "@example.com";
+                try {
+                    if (send(base, "POST", "/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\""
+                                                                     + password + "\",\"name\":\"K\"}").statusCode() == 201) {
+                        registered.add(email);
+                    }
+                } catch (Exception killed) {
+                    return;
+                }
+            }
+        });
+        while (registered.size() < 5) {
+            Thread.sleep(20);
+        }
+        first.destroyForcibly().waitFor();
+        writer.join(Duration.ofSeconds(30));
+
+        Process next = start(data, port);
+        try {
+            awaitReady(base, next);
+            for (String email : java.util.List.copyOf(registered)) {
+                login(base, email, password);
+            }
+        } finally {
+            stop(next, "TERM");
+        }
+        deleteTree(data);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     private static Process start(Path data, int port) throws IOException {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +37,7 @@ public final class EmbeddedMariaDbServer implements EmbeddedServer {
      * {@code baseDirectory}; {@code persistent} false deletes both at stop. {@code port} 0 picks a free port.
      */
     public static EmbeddedMariaDbServer start(Path dataDirectory, Path baseDirectory, int port, boolean persistent) {
+        LeftoverServer.stop(dataDirectory, List.of("/mysqld", "/mariadbd"));
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
         config.setPort(port);
         config.setDataDir(persistent ? keptPath(dataDirectory) : dataDirectory.toString());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -35,6 +36,7 @@ public final class EmbeddedPostgresServer implements EmbeddedServer {
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", dataDirectory == null ? "off" : "on");
             if (dataDirectory != null) {
+                LeftoverServer.stop(dataDirectory, List.of("/postgres"));
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }
             if (binariesDirectory != null) {
