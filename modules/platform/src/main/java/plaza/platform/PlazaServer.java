@@ -128,6 +128,27 @@ public final class PlazaServer {
                     "The request URI holds characters that are not percent-encoded; send non-ASCII text as UTF-8 "
                     + "percent escapes (q=%EA%B9%80%EC%B9%98), e.g. curl -G --data-urlencode 'q=김치' URL.");
         }
+        // Helidon decodes parameters lazily and fails with an index error on '%' without two hex digits
+        // (?q=%, ?q=%E): that would be a 500 wherever a handler reads one. Checked once here for every route.
+        int bad = malformedEscape(req.query().rawValue());
+        if (bad >= 0) {
+            throw ProblemException.badRequest("The query string has an invalid percent escape at character " + (bad + 1)
+                    + ": '%' must be followed by two hexadecimal digits (send a literal % as %25).");
+        }
+    }
+
+    /** Index of the first '%' not followed by two hex digits, or -1. */
+    static int malformedEscape(String raw) {
+        for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+            if (i + 2 >= raw.length() || !hex(raw.charAt(i + 1)) || !hex(raw.charAt(i + 2))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean hex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     private static void routing(HttpRouting.Builder routing, CorsPolicy cors, HttpObservation observation,

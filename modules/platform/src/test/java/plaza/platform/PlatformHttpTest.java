@@ -152,6 +152,57 @@ class PlatformHttpTest {
     }
 
     @Test
+    void invalidPercentEscapesInTheQueryAre400s() throws Exception {
+        // Tried: a lone %, % with one hex digit, % with non-hex, an escape cut at the end, and a second bad
+        // parameter after a good one; on the seed echo, on health (a handler that reads no parameter) and on a probe route.
+        for (String target : List.of("/api/v1/echo?q=%", "/api/v1/echo?q=%E", "/api/v1/echo?q=%zz", "/api/v1/echo?q=ok&page=%",
+                                     "/api/v1/echo?q=%E%B9", "/probe/items/1?x=%G1", "/health?x=%")) {
+            // A raw socket: java.net.URI refuses to send such a target at all.
+            String response = rawGet(target);
+            assertThat(target, response, startsWith("HTTP/1.1 400"));
+            assertThat(target, response, containsString("application/problem+json"));
+            assertThat(target, response, containsString("percent escape"));
+        }
+        // Well-formed escapes still decode.
+        assertThat(java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/echo?q=%25%EA%B9%80")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body(), containsString("%김"));
+    }
+
+    private String rawGet(String target) throws Exception {
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                                                   .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // Read until the problem's body is in (the server may keep the connection open).
+            var in = socket.getInputStream();
+            var bytes = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            while (!bytes.toString(java.nio.charset.StandardCharsets.UTF_8).contains("}")) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                bytes.write(buffer, 0, n);
+            }
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void onlyAsciiDigitsAreIds() throws Exception {
+        // Full-width, Arabic-Indic and Devanagari digits, which Long.parseLong would read as 202.
+        for (String id : List.of("\uff12\uff10\uff12", "\u0662\u0660\u0662", "\u0968\u0966\u0968", "+202", "99999999999999999999")) {
+            String target = "/probe/items/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+            var res = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + target)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(target, res.statusCode(), is(400));
+            assertThat(target, res.body(), containsString("id"));
+        }
+    }
+
+    @Test
     void rawUtf8InTheQueryIsA400NotGarbage() throws Exception {
         // What curl 'localhost:8080/api/v1/echo?q=김치' sends: UTF-8 bytes, not percent escapes.
         try (var socket = new java.net.Socket("localhost", port)) {

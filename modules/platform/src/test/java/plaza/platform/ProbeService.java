@@ -40,7 +40,7 @@ final class ProbeService implements PlazaService {
                     Json.send(res, Status.CREATED_201, Map.of("inserted", id));
                 })
                 .get("/probe/items/{id}", (req, res) -> {
-                    long id = Long.parseLong(req.path().pathParameters().get("id"));
+                    long id = plaza.platform.http.PathParams.id(req, "id");
                     var row = db.client().execute().createGet("SELECT name, qty FROM probe_items WHERE id = ?")
                             .addParam(id).execute()
                             .orElseThrow(() -> ProblemException.notFound("No item " + id));
