@@ -138,7 +138,7 @@ public final class PlazaServer {
     }
 
     /** Index of the first '%' not followed by two hex digits, or -1. */
-    static int malformedEscape(String raw) {
+    private static int malformedEscape(String raw) {
         for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
             if (i + 2 >= raw.length() || !hex(raw.charAt(i + 1)) || !hex(raw.charAt(i + 2))) {
                 return i;

@@ -18,7 +18,7 @@ final class LeftoverServer {
     private LeftoverServer() {
     }
 
-    /** Stops the process named by any {@code *.pid} file (first line) directly in {@code dataDirectory} if it runs {@code executable}. */
+    /** Stops the process named by any {@code *.pid} file (first line) directly in {@code dataDirectory} if its command ends with one of {@code executables}. */
     static void stop(Path dataDirectory, List<String> executables) {
         if (!Files.isDirectory(dataDirectory)) {
             return;

@@ -1,11 +1,13 @@
 package plaza.platform.http;
 
+import java.util.regex.Pattern;
+
 import io.helidon.webserver.http.ServerRequest;
 
 /** Typed path parameters: {@code /kok/products/abc} is a 400 naming the parameter, never a 500 or a 404. */
 public final class PathParams {
 
-    private static final java.util.regex.Pattern ASCII_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
+    private static final Pattern ASCII_ID = Pattern.compile("[0-9]{1,19}");
 
     private PathParams() {
     }
