@@ -253,6 +253,14 @@ if [[ $INFRA_ONLY == 0 ]]; then
   check "Prometheus: http_server_requests_total scraped" sh -c "curl -fsS --get http://127.0.0.1:$PROM_PORT/api/v1/query --data-urlencode 'query=count(http_server_requests_total)' | grep -q '\"result\":\\[{'"
   check "Prometheus: http_server_request_duration_seconds_bucket scraped" sh -c "curl -fsS --get http://127.0.0.1:$PROM_PORT/api/v1/query --data-urlencode 'query=count(http_server_request_duration_seconds_bucket)' | grep -q '\"result\":\\[{'"
   [[ -n "${INSTANCES[chat]:-}" ]] && check "Prometheus: chat_websocket_connections scraped" sh -c "curl -fsS --get http://127.0.0.1:$PROM_PORT/api/v1/query --data-urlencode 'query=count(chat_websocket_connections)' | grep -q '\"result\":\\[{'"
+  # Every instance's exposition as Prometheus' linter reads it (snake_case, no quantiles, _count only on histograms).
+  for s in "${!INSTANCES[@]}"; do
+    for inst in ${INSTANCES[$s]}; do
+      lint="$WORK/promtool-$s-${inst#*:}"
+      check "promtool check metrics: $s on ${inst#*:}" sh -c "curl -fsS -o '$lint.txt' http://127.0.0.1:${inst#*:}/observe/metrics \
+        && promtool check metrics <'$lint.txt' >'$lint.log' 2>&1 && ! grep -q . '$lint.log' || { cat '$lint.log' >&2; exit 1; }"
+    done
+  done
 fi
 if [[ $INFRA_ONLY == 0 ]]; then
   # What the chart deploys logs like this too: one JSON object per line, the access log with the request's trace.

@@ -9,6 +9,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
+import plaza.platform.observe.Histograms;
 
 /**
  * Chat's meters, one set per JVM (two chat servers in one test JVM add up): {@code
@@ -42,8 +43,7 @@ public final class ChatMetrics {
                                                 .description("Messages clients sent that were committed"));
         delivered = registry.getOrCreate(Counter.builder("chat.messages.delivered")
                                                  .description("Message frames written to sockets"));
-        fanoutLatency = registry.getOrCreate(Timer.builder("chat.fanout.latency").buckets(BUCKETS)
-                                                     .description("From commit to the socket write of each delivery"));
+        fanoutLatency = Histograms.timer("chat.fanout.latency", "From commit to the socket write of each delivery", BUCKETS);
         slowConsumers = registry.getOrCreate(Counter.builder("chat.slow.consumers.closed")
                                                      .description("Connections closed because they fell behind"));
         catchUps = registry.getOrCreate(Counter.builder("chat.catchups")

@@ -157,10 +157,10 @@ public final class PlazaServer {
         // One filter, not three: every filter in Helidon's chain costs every request a chain step (an iterator
         // call and a call through the Filter interface). Observation wraps the checks, so their 400s and 403s
         // are counted and logged.
-        routing.addFilter((chain, req, res) -> observation.observe(() -> {
+        routing.addFilter((chain, req, res) -> observation.observe(chain, req, res, routed -> {
             requireEncodedTarget(req);
-            cors.filter(chain, req, res);
-        }, req, res));
+            cors.filter(routed, req, res);
+        }));
         // Straight onto the top-level rules rather than register("/", ...): a registered service is a nested
         // route list, and every request it answers pays for a sub-crawl and a merged copy of its path
         // parameters (measured: 1–2% of a /health request's CPU in standalone, plus the garbage).

@@ -370,6 +370,21 @@ class PlatformHttpTest {
         }
     }
 
+    /** A CORS preflight is answered before routing: its id path must not become a label (one series per id). */
+    @Test
+    void requestsAnsweredBeforeRoutingAreUnmatched() {
+        try (var res = client.method(io.helidon.http.Method.OPTIONS).path("/probe/items/737373")
+                .header(HeaderNames.ORIGIN, "https://app.example.com")
+                .header(HeaderNames.create("Access-Control-Request-Method"), "GET").request()) {
+            assertThat(res.status().code(), is(204));
+        }
+        try (var res = client.get("/observe/metrics").request()) {
+            String text = res.as(String.class);
+            assertThat(text, containsString("http_server_requests_total{method=\"OPTIONS\",route=\"unmatched\",scope=\"application\",status=\"204\",}"));
+            assertThat(text, not(containsString("737373")));
+        }
+    }
+
     @Test
     void observeHealthIsUpWithTheDatabase() {
         try (var res = client.get("/observe/health/ready").request()) {

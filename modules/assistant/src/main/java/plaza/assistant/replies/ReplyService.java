@@ -39,6 +39,7 @@ import plaza.assistant.usage.UsageRecord;
 import plaza.assistant.usage.UsageRepository;
 import plaza.platform.http.Problem;
 import plaza.platform.http.ProblemException;
+import plaza.platform.observe.Histograms;
 import plaza.platform.security.Caller;
 
 /**
@@ -82,11 +83,10 @@ public final class ReplyService implements AutoCloseable {
         this.models = models;
         this.settings = settings;
         this.store = new TurnStore(dataSource);
-        var registry = Metrics.globalRegistry();
-        this.firstTokenTimer = registry.getOrCreate(Timer.builder("assistant.reply.first_token.seconds")
-                                                            .description("Time from a message to the reply's first token"));
-        this.replyTimer = registry.getOrCreate(Timer.builder("assistant.reply.duration.seconds")
-                                                       .description("Time from a message to the saved reply"));
+        this.firstTokenTimer = Histograms.timer("assistant.reply.first_token.seconds",
+                                                "Time from a message to the reply's first token", Histograms.SLOW);
+        this.replyTimer = Histograms.timer("assistant.reply.duration.seconds", "Time from a message to the saved reply",
+                                           Histograms.SLOW);
     }
 
     /** Validates the message; 400 naming {@code field} when it is empty or too long. */

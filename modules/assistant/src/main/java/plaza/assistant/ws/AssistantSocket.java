@@ -65,7 +65,7 @@ public final class AssistantSocket implements WsListener {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         try {
-            UpgradeGate.Admission result = auth.admit(headers, prologue.query());
+            UpgradeGate.Admission result = auth.admitUpgrade(prologue, headers);
             caller = result.caller();
             if (result.subprotocol()) {
                 WritableHeaders<?> response = WritableHeaders.create();

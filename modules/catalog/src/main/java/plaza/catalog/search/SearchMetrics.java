@@ -8,6 +8,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
+import plaza.platform.observe.Histograms;
 
 /**
  * The search index's meters, one set per JVM (gauges follow the index started last; in production
@@ -35,8 +36,8 @@ final class SearchMetrics {
         registry.getOrCreate(Gauge.builder("catalog.search.index.staleness.seconds", current,
                                            c -> c.get() == null ? -1 : c.get().sinceConfirmed().toMillis() / 1000.0)
                                      .description("Seconds since the search index was last confirmed current (-1 until loaded)"));
-        rebuilds = registry.getOrCreate(Timer.builder("catalog.search.index.rebuild")
-                                                .description("Full rebuilds of the search index (load from the database + index)"));
+        rebuilds = Histograms.timer("catalog.search.index.rebuild",
+                                    "Full rebuilds of the search index (load from the database + index)", Histograms.SLOW);
         failures = registry.getOrCreate(Counter.builder("catalog.search.index.refresh.failures")
                                                 .description("Refreshes that failed; the previous snapshot kept serving"));
         fallbacks = registry.getOrCreate(Counter.builder("catalog.search.sql.fallbacks")

@@ -35,7 +35,7 @@ final class ChatEndpoint implements WsListener {
             throw new WsUpgradeException("Shutting down");
         }
         try {
-            admission = sockets.gate().admit(headers, prologue.query());
+            admission = sockets.gate().admitUpgrade(prologue, headers);
         } catch (ProblemException e) {
             // Helidon 4.1.2 then routes the request over HTTP, where UpgradeRefusal answers 401/403.
             throw new WsUpgradeException(e.getMessage());

@@ -1,10 +1,13 @@
 package plaza.platform.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigNode;
+import io.helidon.config.spi.NodeConfigSource;
 
 /**
  * Loads configuration the same way for every Plaza process: {@code application.yaml} (plus
@@ -16,9 +19,20 @@ public final class PlazaConfig {
     private PlazaConfig() {
     }
 
-    /** Config of this process, with seed-003 variables applied. */
+    /**
+     * Config of this process, with seed-003 variables applied. Precedence, highest first: system
+     * properties ({@code -Dcors.allowed-origins=…}), environment variables, the YAML files; a
+     * comma-separated value replaces a YAML list (see {@link ConfigLists}).
+     */
     public static Config load() {
-        return withSeedVariables(Config.create(), System.getenv());
+        Config config = withSeedVariables(Config.create(), System.getenv());
+        // The seed aliases sit above Config.create()'s system properties: put those back on top.
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.systemProperties())
+                .addSource(copy(config))
+                .build();
     }
 
     /** First segments of the keys Plaza reads; only variables starting with these get hyphen forms. */
@@ -53,7 +67,7 @@ public final class PlazaConfig {
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(aliases))
-                .addSource(ConfigSources.create(base))
+                .addSource(copy(base))
                 .build();
     }
 
@@ -63,8 +77,45 @@ public final class PlazaConfig {
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(values))
-                .addSource(ConfigSources.create(base))
+                .addSource(copy(base))
                 .build();
+    }
+
+    /**
+     * {@code config} as a source to layer under others. Not {@code ConfigSources.create(config)}: that drops
+     * the direct value of a list node — exactly where an environment variable or {@code -D} over a YAML list
+     * lives (see {@link ConfigLists}) — so every override of a config silently restored the YAML list.
+     */
+    static NodeConfigSource copy(Config config) {
+        return ConfigSources.create(objectNode(config));
+    }
+
+    private static ConfigNode.ObjectNode objectNode(Config config) {
+        ConfigNode.ObjectNode.Builder node = ConfigNode.ObjectNode.builder();
+        config.asString().asOptional().ifPresent(node::value);
+        for (Config child : config.asNodeList().orElse(List.of())) {
+            node.addNode(child.name(), node(child));
+        }
+        return node.build();
+    }
+
+    private static ConfigNode node(Config config) {
+        return switch (config.type()) {
+            case OBJECT -> objectNode(config);
+            case LIST -> {
+                ConfigNode.ListNode.Builder list = ConfigNode.ListNode.builder();
+                config.asString().asOptional().ifPresent(list::value);
+                for (Config element : config.asNodeList().orElse(List.of())) {
+                    switch (element.type()) {
+                        case OBJECT -> list.addObject(objectNode(element));
+                        case LIST -> list.addList((ConfigNode.ListNode) node(element));
+                        default -> list.addValue(element.asString().orElse(""));
+                    }
+                }
+                yield list.build();
+            }
+            default -> ConfigNode.ValueNode.create(config.asString().orElse(""));
+        };
     }
 
     /** Joins the remaining segments with "." or "-" in every combination, keeping the first as the root. */

@@ -26,6 +26,11 @@ public final class CorsPolicy implements Filter {
 
     private static final HeaderName REQUEST_METHOD = HeaderNames.create("Access-Control-Request-Method");
     private static final HeaderName REQUEST_HEADERS = HeaderNames.create("Access-Control-Request-Headers");
+    /**
+     * Response headers a page may read besides the CORS-safelisted ones: where a created resource is,
+     * when to retry after a 429/503, the validator for conditional requests, and the next/previous page.
+     */
+    static final String EXPOSED_HEADERS = "Location, Retry-After, ETag, Link";
 
     private final Set<String> origins;
     private final boolean anyOrigin;
@@ -72,6 +77,7 @@ public final class CorsPolicy implements Filter {
         }
         if (allowsOrigin(origin.get())) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, anyOrigin ? "*" : origin.get());
+            res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
             res.header(HeaderNames.VARY, "Origin");
         }
         // A disallowed origin still gets its answer without CORS headers: the browser withholds it.

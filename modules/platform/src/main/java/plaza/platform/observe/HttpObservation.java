@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import io.helidon.common.parameters.Parameters;
 import io.helidon.http.HeaderName;
@@ -15,6 +16,7 @@ import io.helidon.http.ServerRequestHeaders;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.opentelemetry.api.trace.Span;
@@ -83,16 +85,24 @@ public final class HttpObservation {
                                      .description("HTTP requests being handled"));
     }
 
-    /** Runs {@code handling} (the rest of the filter chain) as the observed handling of {@code req}. */
-    public void observe(Runnable handling, RoutingRequest req, RoutingResponse res) {
+    /**
+     * Runs {@code handling} as the observed handling of {@code req}; it gets the filter chain to
+     * proceed with. A request answered without proceeding (a CORS preflight, a 400 for a malformed
+     * URI) reached no route, so it is labelled {@code unmatched}: its raw path would be one series per id.
+     */
+    public void observe(FilterChain chain, RoutingRequest req, RoutingResponse res, Consumer<FilterChain> handling) {
         long start = System.nanoTime();
         active.increment();
         Span span = tracer == null ? null : startSpan(req);
         Throwable failure = null;
+        boolean[] routed = new boolean[1];
         // Closed last, so the access-log line below still carries the request's trace.
         Scope scope = span == null ? null : span.makeCurrent();
         try {
-            handling.run();
+            handling.accept(() -> {
+                routed[0] = true;
+                chain.proceed();
+            });
         } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
@@ -102,7 +112,7 @@ public final class HttpObservation {
                 long nanos = System.nanoTime() - start;
                 int status = failure == null ? res.status().code() : statusOf(failure);
                 // Only a 404 can be unmatched; reading the request context creates it, so ask only then.
-                boolean unmatched = status == 404 && (failure instanceof NotFoundException
+                boolean unmatched = !routed[0] || status == 404 && (failure instanceof NotFoundException
                         || req.context().get(UNMATCHED, Boolean.class).orElse(false));
                 String route = unmatched ? UNMATCHED : template(req);
                 Method method = req.prologue().method();
@@ -164,7 +174,10 @@ public final class HttpObservation {
         return 500;
     }
 
-    /** The path with each path parameter's value put back as {@code {name}}. */
+    /**
+     * The path with each path parameter's value put back as {@code {name}}; {@code unmatched} when a
+     * value is not a whole segment (an encoded slash), since the raw path would then leak into the label.
+     */
     static String template(RoutingRequest req) {
         Parameters params = req.path().pathParameters();
         String path = req.path().absolute().path();
@@ -177,11 +190,15 @@ public final class HttpObservation {
             if (value == null) {
                 continue;
             }
-            for (int i = 0; i < segments.length; i++) {
+            boolean found = false;
+            for (int i = 0; i < segments.length && !found; i++) {
                 if (segments[i].equals(value)) {
                     segments[i] = "{" + name + "}";
-                    break;
+                    found = true;
                 }
+            }
+            if (!found) {
+                return UNMATCHED;
             }
         }
         return String.join("/", segments);

@@ -37,6 +37,10 @@ public final class MetricsEndpoint implements HttpService {
     private final List<MeterRegistryFormatterProvider> formatters =
             HelidonServiceLoader.create(ServiceLoader.load(MeterRegistryFormatterProvider.class)).asList();
 
+    public MetricsEndpoint() {
+        JvmMeters.register();
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::scrape)

@@ -9,8 +9,10 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import plaza.platform.http.CorsPolicy;
 import plaza.platform.http.ProblemException;
+import plaza.platform.observe.HttpMetrics;
 
 /**
  * Who may open a WebSocket ({@code /chat/ws}, {@code /ai/ws}): an allowed {@code Origin} (or none, as from wscat) and a valid
@@ -50,6 +52,19 @@ public final class UpgradeGate {
             throw ProblemException.forbidden("That token is for another user; a connection keeps the user it was opened for.");
         }
         return fresh;
+    }
+
+    /**
+     * {@link #admit} for a listener's {@code onHttpUpgrade}; an admitted upgrade (answered 101) is counted in
+     * {@code http_server_requests_total} like any request, since upgrades never reach HTTP routing and its
+     * observation. A refused one falls through to the HTTP route, which counts its 401/403 there.
+     */
+    public Admission admitUpgrade(HttpPrologue prologue, Headers headers) {
+        long start = System.nanoTime();
+        Admission admission = admit(headers, prologue.query());
+        // WsRouting matches endpoints by their exact path, so the path is the route template.
+        HttpMetrics.get().series(prologue.method().text(), prologue.uriPath().path(), 101).record(System.nanoTime() - start);
+        return admission;
     }
 
     /** Admits or throws a 403 (origin) / 401 (token) problem. */
