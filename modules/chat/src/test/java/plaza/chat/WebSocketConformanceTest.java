@@ -29,7 +29,8 @@ import static plaza.testing.RawWs.text;
  * {@code Sec-WebSocket-Version} or with version 8, a {@code Sec-WebSocket-Key} that is not base64 or
  * not 16 bytes, a GET without upgrade; reserved opcodes (3, 0xB), a 1-byte close payload, close code
  * 999, a 200-byte ping, a fragmented ping, overlong and CESU-8 (surrogate) UTF-8 in text, a
- * continuation without a message, a new message inside a fragmented one, a 70 KB text frame, and
+ * continuation without a message, a new message inside a fragmented one, a 70 KB text frame (over chat's
+ * 64 KB), a 300 KB frame (over Helidon's max-frame-length), and
  * requestIds that are {@code true}, 101 characters, {@code 1e309} or a lone surrogate.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,7 +42,8 @@ class WebSocketConformanceTest {
 
     @BeforeAll
     void start() {
-        chat = ChatTestServer.start(ChatTestServer.config(Map.of("chat.rate.per-second", "1000", "chat.rate.burst", "1000")),
+        chat = ChatTestServer.start(ChatTestServer.config(Map.of("chat.rate.per-second", "1000", "chat.rate.burst", "1000",
+                                                                 "server.protocols.websocket.max-frame-length", "200000")),
                                     tokens.verifier());
         auth = "Authorization: Bearer " + tokens.token("conformist") + "\r\n";
     }
@@ -149,6 +151,17 @@ class WebSocketConformanceTest {
                 assertThat(f.text(), containsString("frame-too-large"));
                 f = ws.read();
             }
+            assertThat(f.opcode(), is(CLOSE));
+            assertThat(f.closeCode(), is(1009));
+        }
+    }
+
+    @Test
+    void aFrameOverHelidonsFrameLimitClosesWith1009() throws Exception {
+        // 300 KB against max-frame-length 200 KB: refused from its header; the rest is read, so the close is not lost to a reset
+        try (RawWs ws = open()) {
+            ws.send(frame(RawWs.BINARY, true, new byte[300_000]));
+            RawWs.Frame f = ws.awaitClose();
             assertThat(f.opcode(), is(CLOSE));
             assertThat(f.closeCode(), is(1009));
         }
