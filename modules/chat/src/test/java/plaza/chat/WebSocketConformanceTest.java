@@ -68,6 +68,7 @@ class WebSocketConformanceTest {
         try (RawWs ws = RawWs.request(chat.port(), request("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + RawWs.KEY + "\r\n"))) {
             assertThat(ws.head(), ws.status(), is(426));
             assertThat(ws.head(), containsString("Sec-WebSocket-Version: 13"));
+            assertThat(ws.head(), containsString("application/problem+json"));
         }
         try (RawWs ws = RawWs.request(chat.port(), request("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + RawWs.KEY
                                                           + "\r\nSec-WebSocket-Version: 8\r\n"))) {
