@@ -26,7 +26,7 @@ import static org.hamcrest.Matchers.is;
 /**
  * Parallel admin writes on the real MariaDB. Bad input tried: 10 recipe creates at the same instant
  * (they deadlocked on the gap locks of the DELETEs of a new recipe's missing child rows, 8 of 10 a
- * 500), and 8 JSON Lines imports at once (a deadlock inside a batch then failed the row's
+ * 500), and 8 JSON Lines imports at once, of new recipes and of the same five ids (a deadlock inside a batch then failed the row's
  * "ROLLBACK TO SAVEPOINT", whose savepoint the aborted transaction had taken with it: a 500).
  */
 @ServerTest
@@ -80,6 +80,26 @@ class ParallelWritesTest {
             assertThat(r.text(), r.body().get("imported").asInt(), is(5));
         }
         assertThat(api.get("/recipes", "tag", "import", "size", "50").body().get("total").asInt(), is(40));
+    }
+
+    @Test
+    void parallelImportsReplacingTheSameRecipesAllAnswer200() throws Exception {
+        // the same five ids in every import: each batch deletes and rewrites the same child rows
+        String admin = TOKENS.token("a1", "admin");
+        List<JsonApi.Response> replies = inParallel(8, i -> {
+            StringBuilder lines = new StringBuilder();
+            for (int row = 0; row < 5; row++) {
+                lines.append("{\"id\":").append(700 + row).append(',')
+                        .append(RECIPE.formatted("r" + i + "-" + row, "replace").substring(1)).append('\n');
+            }
+            return api.send(Method.POST, "/recipes/import", admin, "application/x-ndjson", lines.toString());
+        });
+        for (JsonApi.Response r : replies) {
+            assertThat(r.text(), r.status(), is(200));
+            assertThat(r.text(), r.body().get("imported").asInt(), is(5));
+        }
+        assertThat(api.get("/recipes", "tag", "replace", "size", "50").body().get("total").asInt(), is(5));
+        assertThat(api.get("/recipes/700").body().get("ingredients").size(), is(2));
     }
 
     interface Call {
