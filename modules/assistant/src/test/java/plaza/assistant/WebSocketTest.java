@@ -113,9 +113,9 @@ class WebSocketTest {
         assertThat(refusedStatus(Map.of(), "?token=not.a.jwt"), is(401));
         assertThat(refusedStatus(Map.of("Authorization", "Bearer " + TOKENS.token("x").replace('a', 'b')), null), is(401));
         assertThat(refusedStatus(Map.of("Origin", "https://evil.example"), "?token=" + token), is(403));
-        // Plain HTTP on the WebSocket path: problem+json, and 426 once authenticated.
+        // Plain HTTP on the WebSocket path: a 426 problem+json, with a token or without.
         var plain = api.get("/ai/ws", null);
-        assertThat(plain.status(), is(401));
+        assertThat(plain.status(), is(426));
         assertThat(plain.header("Content-Type"), is("application/problem+json"));
         assertThat(api.get("/ai/ws", token).status(), is(426));
     }

@@ -67,6 +67,18 @@ final class RawWebSocket implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /** Writes {@code bytes} as they are (a frame built by hand, or part of one). */
+    void sendRaw(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
+    /** Vanishes: closes with SO_LINGER 0, so the server gets a TCP reset instead of a close. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -175,7 +175,7 @@ public final class AssistantSocket implements WsListener {
             }
             JsonNode rid = frame.path("requestId");
             if (!rid.isMissingNode() && !rid.isNull()) {
-                if (!rid.isTextual() || rid.asText().isBlank() || rid.asText().length() > 100) {
+                if (!rid.isTextual() || rid.asText().isBlank() || rid.asText().length() > 100 || loneSurrogate(rid.asText())) {
                     throw ProblemException.badRequest("requestId must be a non-empty string of at most 100 characters.");
                 }
                 requestId = rid.asText();
@@ -259,6 +259,19 @@ public final class AssistantSocket implements WsListener {
         if (s != null) {
             s.send(Json.write(frame));
         }
+    }
+
+    /** True when {@code s} holds half a surrogate pair (JSON's "\ud800" parses to one): it could not be sent back as UTF-8. */
+    private static boolean loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String clip(String s) {

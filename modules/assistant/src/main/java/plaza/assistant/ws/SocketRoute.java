@@ -13,7 +13,7 @@ import plaza.platform.http.Problems;
 /**
  * HTTP answers on {@code /ai/ws}. Helidon 4.1.2 lets a refused WebSocket upgrade fall through to
  * HTTP routing (it would be a 404), so this repeats the upgrade's checks to answer 401 or 403
- * problem+json; a valid request that is not an upgrade gets 426.
+ * problem+json; a request that is not an upgrade gets 426 with {@code Upgrade: websocket}.
  */
 public final class SocketRoute implements HttpService {
 
@@ -29,9 +29,12 @@ public final class SocketRoute implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        auth.admit(req.headers(), req.prologue().query());
-        res.header("Upgrade", "websocket");
-        throw new ProblemException(Status.create(426, "Upgrade Required"), "upgrade-required", "Upgrade required",
-                                   "/ai/ws is a WebSocket endpoint: connect with a WebSocket client.");
+        // Only a refused upgrade needs the gate's reason; a plain GET is told to upgrade, token or not.
+        if (req.headers().contains(io.helidon.http.HeaderNames.UPGRADE)) {
+            auth.admit(req.headers(), req.prologue().query());
+        }
+        res.header("Upgrade", "websocket"); // sent, not thrown: a thrown problem loses the headers set here
+        Problems.send(req, res, new ProblemException(Status.create(426, "Upgrade Required"), "upgrade-required", "Upgrade required",
+                                                     "/ai/ws is a WebSocket endpoint: connect with a WebSocket client."));
     }
 }

@@ -72,23 +72,26 @@ public final class LoginLockout {
             return Optional.empty();
         }
         String key = key(normalizedEmail);
-        int failures = 1;
-        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT failures, last_failure FROM login_failures WHERE email_hash = ? FOR UPDATE", key);
+        // One upsert takes the row's lock whether or not the row exists: no SELECT … FOR UPDATE of a
+        // missing row, whose gap lock made parallel failures of one account deadlock on the INSERT.
+        // MariaDB assigns left to right, so both IFs still see the old last_failure.
+        Instant windowStart = now.minus(window);
+        Jdbc.update(c, "INSERT INTO login_failures (email_hash, failures, last_failure, locked_until) VALUES (?, 1, ?, NULL) "
+                       + "ON DUPLICATE KEY UPDATE failures = IF(last_failure > ?, failures + 1, 1), "
+                       + "locked_until = IF(last_failure > ?, locked_until, NULL), last_failure = VALUES(last_failure)",
+                    key, now, windowStart, windowStart);
+        int failures;
+        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT failures FROM login_failures WHERE email_hash = ?", key);
              ResultSet rs = ps.executeQuery()) {
-            if (rs.next() && Jdbc.instant(rs, "last_failure").plus(window).isAfter(now)) {
-                failures = rs.getInt("failures") + 1;
-            }
+            failures = rs.next() ? rs.getInt(1) : 1;
         }
         Duration lock = null;
         if (failures >= threshold) {
             int doublings = Math.min(failures - threshold, 30);
             long millis = baseDelay.toMillis() * (1L << doublings);
             lock = millis <= 0 || millis > maxDelay.toMillis() ? maxDelay : Duration.ofMillis(millis);
+            Jdbc.update(c, "UPDATE login_failures SET locked_until = ? WHERE email_hash = ?", now.plus(lock), key);
         }
-        Jdbc.update(c, "INSERT INTO login_failures (email_hash, failures, last_failure, locked_until) VALUES (?, ?, ?, ?) "
-                       + "ON DUPLICATE KEY UPDATE failures = VALUES(failures), last_failure = VALUES(last_failure), "
-                       + "locked_until = VALUES(locked_until)",
-                    key, failures, now, lock == null ? null : now.plus(lock));
         return Optional.ofNullable(lock);
     }
 

@@ -70,7 +70,13 @@ public final class ChatActions {
             c.reply(Frames.error("bad-request", "Send a JSON object such as {\"action\":\"joinGroup\",\"groupId\":\"group1\"}.", null));
             return;
         }
-        JsonNode requestId = requestId(node.get("requestId"));
+        JsonNode requestId;
+        try {
+            requestId = requestId(node.get("requestId"));
+        } catch (IllegalArgumentException e) {
+            c.reply(Frames.error("bad-request", e.getMessage(), null));
+            return;
+        }
         Optional<Duration> wait = rate.acquire(c.connectionId());
         if (wait.isPresent()) {
             ChatMetrics.get().rateLimited();
@@ -402,14 +408,30 @@ public final class ChatActions {
         return value.asLong();
     }
 
+    /** A string of 1 to 100 characters (whole ones: no lone surrogate) or an integer; anything else is refused, not coerced. */
     private static JsonNode requestId(JsonNode value) {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (value.isTextual() && value.asText().length() <= 100 || value.isIntegralNumber()) {
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
             return value;
         }
-        return Json.MAPPER.getNodeFactory().textNode(value.asText().length() > 100 ? value.asText().substring(0, 100) : value.asText());
+        if (value.isTextual() && !value.asText().isBlank() && value.asText().length() <= 100 && wholeCharacters(value.asText())) {
+            return value;
+        }
+        throw new IllegalArgumentException("\"requestId\" must be a string of 1 to 100 characters or an integer.");
+    }
+
+    private static boolean wholeCharacters(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String shorten(String s) {

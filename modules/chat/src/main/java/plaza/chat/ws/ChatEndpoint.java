@@ -12,12 +12,14 @@ import io.helidon.http.WritableHeaders;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
+import plaza.platform.db.InterruptShield;
 import plaza.platform.http.ProblemException;
 
 /**
  * The listener of one {@code /chat/ws} connection (one instance per connection): authenticates the
  * upgrade, then hands frames to {@link ChatActions}. Pings are answered here (Helidon 4.1.2 does
- * not pong by itself).
+ * not pong by itself). Database work runs {@linkplain InterruptShield shielded}: cutting a vanished
+ * client's connection interrupts this reader thread, and that must not close a pooled JDBC socket.
  */
 final class ChatEndpoint implements WsListener {
 
@@ -50,13 +52,15 @@ final class ChatEndpoint implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        connection = sockets.open(session, admission.caller());
+        // start() must run here: the connection remembers its reader thread (this one)
+        connection = sockets.connect(session, admission.caller());
+        InterruptShield.run(() -> sockets.open(connection));
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
         if (connection != null) {
-            sockets.onText(connection, text, last);
+            InterruptShield.run(() -> sockets.onText(connection, text, last));
         }
     }
 
@@ -90,14 +94,14 @@ final class ChatEndpoint implements WsListener {
     @Override
     public void onClose(WsSession session, int status, String reason) {
         if (connection != null) {
-            sockets.finished(connection);
+            InterruptShield.run(() -> sockets.finished(connection));
         }
     }
 
     @Override
     public void onError(WsSession session, Throwable t) {
         if (connection != null) {
-            sockets.finished(connection);
+            InterruptShield.run(() -> sockets.finished(connection));
         }
     }
 }

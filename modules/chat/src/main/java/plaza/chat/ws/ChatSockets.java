@@ -57,11 +57,18 @@ public final class ChatSockets {
         return connections.size();
     }
 
-    ChatConnection open(WsSession session, Caller caller) {
+    /** Registers a new connection and starts its writer; on the reader thread, which the connection remembers. */
+    ChatConnection connect(WsSession session, Caller caller) {
         ChatConnection connection = new ChatConnection(this, caller, settings.sendQueue());
         connection.start(session);
         connections.put(connection.connectionId(), connection);
         ChatMetrics.get().connectionOpened();
+        return connection;
+    }
+
+    /** Records a connected connection in the database (presence). */
+    void open(ChatConnection connection) {
+        Caller caller = connection.caller();
         try {
             presence.connections().open(connection.id(), caller.id(), connection.userName());
         } catch (RuntimeException e) {
@@ -71,7 +78,6 @@ public final class ChatSockets {
         if (closing) {
             connection.close(1001, "server shutting down");
         }
-        return connection;
     }
 
     void onText(ChatConnection connection, String text, boolean last) {

@@ -92,6 +92,7 @@ public final class Problems {
             case 413 -> "The request body is larger than this server accepts.";
             case 414 -> "The request URI is too long.";
             case 415 -> "The request body has a media type this resource does not accept.";
+            case 426 -> "This is a WebSocket endpoint: upgrade with Sec-WebSocket-Version: 13.";
             case 431 -> "The request headers are too large.";
             default -> status.reasonPhrase();
         };
@@ -101,6 +102,7 @@ public final class Problems {
             case 405 -> "method-not-allowed";
             case 413 -> "payload-too-large";
             case 415 -> "unsupported-media-type";
+            case 426 -> "upgrade-required";
             default -> code >= 500 ? "internal" : "http-" + code;
         };
         return new ProblemException(status, slug, status.reasonPhrase(), detail);

@@ -159,27 +159,41 @@ public final class JsonLinesImport<T> {
             return;
         }
         try {
-            progress.imported += Transactions.run(dataSource, c -> {
-                int written = 0;
+            // Refusals are counted once the batch commits: a deadlocked batch is run again whole.
+            Batch outcome = Transactions.run(dataSource, c -> {
+                Batch done = new Batch();
                 for (Row<T> row : batch) {
                     Savepoint savepoint = c.setSavepoint();
                     try {
                         writer.write(c, row.value());
                         c.releaseSavepoint(savepoint);
-                        written++;
+                        done.written++;
                     } catch (ProblemException e) {
                         c.rollback(savepoint);
-                        progress.refuse(row.line(), e);
+                        done.refused.add(new Refusal(row.line(), e));
                     } catch (SQLException e) {
+                        if (Transactions.aborted(e)) {
+                            throw e; // the database rolled back the whole batch, savepoints included
+                        }
                         c.rollback(savepoint);
-                        progress.refuse(row.line(), refused(e));
+                        done.refused.add(new Refusal(row.line(), refused(e)));
                     }
                 }
-                return written;
+                return done;
             });
+            progress.imported += outcome.written;
+            outcome.refused.forEach(r -> progress.refuse(r.line(), r.problem()));
         } catch (SQLException e) {
             throw new IllegalStateException("Import batch failed: " + e.getMessage(), e);
         }
+    }
+
+    private static final class Batch {
+        int written;
+        final List<Refusal> refused = new ArrayList<>();
+    }
+
+    private record Refusal(int line, ProblemException problem) {
     }
 
     private static ProblemException refused(SQLException e) {

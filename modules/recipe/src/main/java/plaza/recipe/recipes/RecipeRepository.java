@@ -258,7 +258,9 @@ public final class RecipeRepository {
                 }
             }
         }
-        for (String table : List.of("recipe_ingredients", "recipe_steps", "recipe_tags")) {
+        // A new recipe has no rows to replace; a DELETE that finds none still gap-locks where parallel
+        // creates insert theirs, and deadlocked them.
+        for (String table : r.id() == null ? List.<String>of() : List.of("recipe_ingredients", "recipe_steps", "recipe_tags")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE recipe_id = ?")) {
                 ps.setLong(1, id);
                 ps.executeUpdate();
