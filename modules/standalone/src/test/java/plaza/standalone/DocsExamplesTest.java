@@ -75,6 +75,7 @@ class DocsExamplesTest {
     private static final Pattern STATUS_FIRST = Pattern.compile("^(\\d{3})(?:\\s+(.*))?$");
     private static final Pattern END = Pattern.compile("^@@plaza-docs end (\\d+) rc=(\\d+) status=(.*)$");
     private static final Pattern BEGIN = Pattern.compile("^@@plaza-docs begin (\\d+)$");
+    private static final String STDERR = "@@plaza-docs stderr";
 
     private static Path root;
     private static Path data;
@@ -162,10 +163,14 @@ class DocsExamplesTest {
 
     /** One command of a block: its text (continuation lines joined), its first line, and what it must return. */
     record Command(int id, int line, String text, String expectation, boolean consoleOutput) {
+        /** Only comments: nothing to run (an empty { } would be a syntax error). */
+        boolean onlyComments() {
+            return text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"));
+        }
     }
 
-    /** What a command did: its output, exit code and the HTTP statuses curl received in it. */
-    record Result(String output, int exitCode, List<Integer> statuses) {
+    /** What a command did: its output (stdout), its stderr, exit code and the HTTP statuses curl received in it. */
+    record Result(String output, String stderr, int exitCode, List<Integer> statuses) {
     }
 
     static List<Block> blocks(String document, List<String> lines) {
@@ -302,6 +307,7 @@ class DocsExamplesTest {
         private final List<Block> blocks;
         private Map<Integer, Result> results;
         private String abort;
+        private final StringBuilder stray = new StringBuilder();
 
         DocumentRun(String name, List<Block> blocks) {
             this.name = name;
@@ -314,18 +320,20 @@ class DocsExamplesTest {
             }
             List<String> failures = new ArrayList<>();
             for (Command command : block.commands) {
+                if (command.onlyComments()) {
+                    continue;
+                }
                 Result result = results.get(command.id);
                 String where = name + ":" + command.line + ": " + command.text.strip();
                 if (result == null) {
-                    failures.add(where + "\n  not run: " + (abort != null ? abort : "the shell ended before it"));
+                    failures.add(where + "\n  not run: " + (abort != null ? abort : "the shell ended before it")
+                                 + (stray.isEmpty() ? "" : "\n  shell output outside the commands:\n" + indent(stray.toString().strip())));
                     continue;
                 }
                 String problem = problem(command, result);
                 if (problem != null) {
-                    failures.add(where + "\n  " + problem + "\n  output:\n" + indent(result.output));
-                }
-                if (command.text.strip().startsWith("#") && command.text.strip().lines().count() == 1) {
-                    continue; // a comment line: nothing ran
+                    failures.add(where + "\n  " + problem + "\n  output:\n" + indent(result.output)
+                                 + (result.stderr.isEmpty() ? "" : "\n  stderr:\n" + indent(result.stderr)));
                 }
                 System.out.println((problem == null ? "ok    " : "FAIL  ") + name + ":" + command.line + "  "
                                    + command.text.strip().lines().findFirst().orElse(""));
@@ -348,10 +356,17 @@ class DocsExamplesTest {
                     continue;
                 }
                 for (Command command : block.commands) {
+                    if (command.onlyComments()) {
+                        continue;
+                    }
+                    // stderr apart (curl's progress meter, jq's complaints): expectations are about stdout, failures show both
                     script.append("printf '\\n@@plaza-docs begin ").append(command.id).append("\\n'\n")
+                            .append("{\n")
                             .append(command.text.replace("localhost:8080", "localhost:" + port)
                                             .replace("127.0.0.1:8080", "127.0.0.1:" + port))
+                            .append("} 2>\"$__plaza_h/stderr\"\n")
                             .append("__plaza_rc=$?\n")
+                            .append("printf '\\n@@plaza-docs stderr\\n'; cat \"$__plaza_h/stderr\"\n")
                             .append("__plaza_st=$(cat \"$__plaza_h\"/h.* 2>/dev/null | tr -d '\\r' | sed -nE 's#^HTTP/[0-9.]+ ([0-9]{3}).*#\\1#p' | tr '\\n' ' ')\n")
                             .append("rm -f \"$__plaza_h\"/h.*\n")
                             .append("printf '\\n@@plaza-docs end ").append(command.id).append(" rc=%s status=%s\\n' \"$__plaza_rc\" \"$__plaza_st\"\n");
@@ -365,8 +380,10 @@ class DocsExamplesTest {
             pb.environment().put("LC_ALL", "C.UTF-8");
             Process shell = pb.start();
             Map<Integer, StringBuilder> outputs = new LinkedHashMap<>();
+            Map<Integer, StringBuilder> errors = new LinkedHashMap<>();
             long[] lastBegin = {System.nanoTime()};
             int[] current = {-1};
+            boolean[] inStderr = {false};
             Thread reader = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
@@ -377,7 +394,11 @@ class DocsExamplesTest {
                             if (begin.matches()) {
                                 current[0] = Integer.parseInt(begin.group(1));
                                 lastBegin[0] = System.nanoTime();
+                                inStderr[0] = false;
                                 outputs.put(current[0], new StringBuilder());
+                                errors.put(current[0], new StringBuilder());
+                            } else if (line.equals(STDERR) && current[0] >= 0) {
+                                inStderr[0] = true;
                             } else if (end.matches()) {
                                 int id = Integer.parseInt(end.group(1));
                                 List<Integer> statuses = new ArrayList<>();
@@ -390,10 +411,13 @@ class DocsExamplesTest {
                                     }
                                 }
                                 String out = outputs.getOrDefault(id, new StringBuilder()).toString();
-                                results.put(id, new Result(out.strip(), Integer.parseInt(end.group(2)), statuses));
+                                String err = errors.getOrDefault(id, new StringBuilder()).toString();
+                                results.put(id, new Result(out.strip(), err.strip(), Integer.parseInt(end.group(2)), statuses));
                                 current[0] = -1;
                             } else if (current[0] >= 0) {
-                                outputs.get(current[0]).append(line).append('\n');
+                                (inStderr[0] ? errors : outputs).get(current[0]).append(line).append('\n');
+                            } else {
+                                stray.append(line).append('\n'); // e.g. bash's own syntax errors
                             }
                         }
                     }
@@ -407,7 +431,7 @@ class DocsExamplesTest {
                     if (current[0] >= 0 && System.nanoTime() - lastBegin[0] > TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS)) {
                         int id = current[0];
                         abort = "an earlier command timed out";
-                        results.put(id, new Result(outputs.get(id).toString().strip(), -1, List.of()));
+                        results.put(id, new Result(outputs.get(id).toString().strip(), errors.get(id).toString().strip(), -1, List.of()));
                         shell.descendants().forEach(ProcessHandle::destroyForcibly);
                         shell.destroyForcibly();
                         break;
