@@ -42,7 +42,7 @@ public record BroadcastInput(Long id, String channel, String channelName, String
 
     public Row validated() {
         Validation v = new Validation()
-                .check("id", id == null || id > 0, "must be a positive number")
+                .clientId("id", id)
                 .require("channel", channel)
                 .maxLength("channelName", channelName, 100)
                 .require("title", title).maxLength("title", title, 200)

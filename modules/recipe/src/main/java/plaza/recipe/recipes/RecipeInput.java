@@ -32,7 +32,7 @@ public record RecipeInput(Long id, String title, String summary, Integer serving
 
     public RecipeInput validated() {
         Validation v = new Validation()
-                .check("id", id == null || id > 0, "must be a positive number")
+                .clientId("id", id)
                 .require("title", title).maxLength("title", title, 200)
                 .maxLength("summary", summary, 1000)
                 .range("servings", servings, 1, 100)
