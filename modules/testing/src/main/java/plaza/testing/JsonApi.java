@@ -58,6 +58,20 @@ public final class JsonApi {
         return call(method, path, token, contentType, body);
     }
 
+    /** Sends {@code body} as raw bytes (invalid UTF-8 included). */
+    public Response sendBytes(Method method, String path, String token, String contentType, byte[] body) {
+        Http1ClientRequest request = client.method(method).path(path);
+        if (token != null) {
+            request.header(HeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        request.header(HeaderNames.CONTENT_TYPE, contentType);
+        try (HttpClientResponse res = request.submit(body)) {
+            String text = res.entity().hasEntity() ? res.as(String.class) : "";
+            return new Response(res.status().code(), res.headers().contentType().map(t -> t.mediaType().text()).orElse(null),
+                                text.isEmpty() ? null : tree(text), text);
+        }
+    }
+
     private Response call(Method method, String path, String token, String contentType, String body, String... query) {
         Http1ClientRequest request = client.method(method).path(path);
         for (int i = 0; i + 1 < query.length; i += 2) {
