@@ -375,7 +375,7 @@ public final class Json {
         String message;
         if (e.getCause() instanceof InputCoercionException) {
             message = "is out of range";
-        } else if (e instanceof InvalidFormatException ife) {
+        } else if (e instanceof InvalidFormatException ife && actual != null && actual.isTextual()) {
             message = "cannot be " + describe(ife.getValue());
         } else if (e instanceof MismatchedInputException) {
             message = actual != null ? "cannot be " + kind(actual) : "has the wrong type";
