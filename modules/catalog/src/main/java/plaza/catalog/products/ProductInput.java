@@ -13,7 +13,7 @@ import plaza.platform.http.Json;
 import plaza.platform.http.Validation;
 
 /**
- * A product as an admin sends it (one JSON body, or one line of an import). {@code id} is optional:
+ * A product as an admin sends it (one JSON body, or one line of an import). {@code id} is optional (1 to {@link plaza.platform.http.Validation#MAX_CLIENT_ID}):
  * with it a row creates or replaces that product (imports stay repeatable). {@code salePrice} may be
  * given directly or as {@code discountRate}; without either the product is not discounted.
  */

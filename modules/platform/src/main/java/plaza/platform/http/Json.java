@@ -64,6 +64,7 @@ public final class Json {
     public static final int MAX_DEPTH = 64;
     /** Longest number accepted, in characters (sign, digits, point and exponent). */
     public static final int MAX_NUMBER_LENGTH = 100;
+    private static final java.util.regex.Pattern UNRECOGNIZED_TOKEN = java.util.regex.Pattern.compile("Unrecognized token '([^']*)'");
     /** At most this many field errors are listed for one text. */
     private static final int MAX_ERRORS = 20;
 
@@ -166,7 +167,7 @@ public final class Json {
         } catch (StreamConstraintsException e) {
             throw malformed(e.getLocation(), 1, constraint(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw malformed(e.getLocation(), 1, clean(e.getOriginalMessage()));
+            throw malformed(e.getLocation(), back(e.getOriginalMessage()), clean(e.getOriginalMessage()));
         } catch (IOException e) {
             throw ProblemException.badRequest("Malformed JSON.");
         }
@@ -304,6 +305,12 @@ public final class Json {
         String where = location == null || location.getLineNr() < 1 ? ""
                 : " at line " + location.getLineNr() + ", column " + Math.max(1, location.getColumnNr() - back);
         return ProblemException.badRequest("Malformed JSON" + where + ": " + reason + ".");
+    }
+
+    /** How far before Jackson's location the refused input starts: an unrecognized token is reported at its end. */
+    private static int back(String message) {
+        var token = UNRECOGNIZED_TOKEN.matcher(message == null ? "" : message);
+        return token.lookingAt() ? token.group(1).length() : 1;
     }
 
     /** A limit of {@link StreamReadConstraints} in the client's terms. */
