@@ -38,8 +38,11 @@ class AssistantInputTest {
     final JsonApi api;
     final String alice = TOKENS.token("alice-input");
 
-    AssistantInputTest(Http1Client http) {
+    final java.net.URI uri;
+
+    AssistantInputTest(Http1Client http, java.net.URI uri) {
         this.api = new JsonApi(http);
+        this.uri = uri;
     }
 
     @SetUpServer
@@ -111,6 +114,20 @@ class AssistantInputTest {
                    containsString("variables.who: is out of range"));
         assertThat(api.send(Method.POST, "/ai/conversations/" + c + "/messages", alice, "application/json", "{\"content\":\"tab\\tand\\nlines\"}").status(),
                    is(201));
+    }
+
+    @Test
+    void aUserIdInThePathWithNulIs400() throws Exception {
+        // Before: the NUL reached PostgreSQL as a user id (500). Sent raw: the Helidon client would encode the '%'.
+        String admin = TOKENS.token("root", "admin");
+        for (String method : List.of("PUT", "DELETE")) {
+            var request = java.net.http.HttpRequest.newBuilder(uri.resolve("/ai/quotas/a%00b"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("{\"dailyTokens\":10}")).build();
+            var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body(), response.statusCode(), is(400));
+            assertThat(response.body(), containsString("userId: must not contain NUL (U+0000)"));
+        }
     }
 
     @Test

@@ -24,4 +24,11 @@ public final class PathParams {
         }
         return value;
     }
+
+    /** A text path parameter (a user id) of at most {@code maxLength} characters, under {@link Validation#textProblem}. */
+    public static String text(ServerRequest req, String name, int maxLength) {
+        String raw = req.path().pathParameters().first(name).orElse("");
+        new Validation().require(name, raw).maxLength(name, raw, maxLength).text(name, raw).check();
+        return raw;
+    }
 }
