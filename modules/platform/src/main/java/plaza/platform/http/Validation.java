@@ -43,6 +43,28 @@ public final class Validation {
         return null;
     }
 
+    /**
+     * Text Plaza stores but did not get from a client (a model provider's reply): NUL and the C0 controls
+     * {@link #textProblem} refuses become U+FFFD instead of failing the write. Surrogates are left alone:
+     * a pair may arrive split across two streamed pieces.
+     */
+    public static String storable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                StringBuilder out = new StringBuilder(value);
+                for (int j = i; j < out.length(); j++) {
+                    char d = out.charAt(j);
+                    if (d < 0x20 && d != '\t' && d != '\n' && d != '\r') {
+                        out.setCharAt(j, '\uFFFD');
+                    }
+                }
+                return out.toString();
+            }
+        }
+        return value;
+    }
+
     /** Adds an error when {@code value} breaks the text rule of {@link #textProblem}. */
     public Validation text(String field, String value) {
         String problem = value == null ? null : textProblem(value);
