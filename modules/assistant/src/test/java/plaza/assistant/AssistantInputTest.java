@@ -131,6 +131,18 @@ class AssistantInputTest {
     }
 
     @Test
+    void queryTextWithNulIs400() {
+        // Before: ?userId=a%00b reached PostgreSQL (500); ?from=+999999999-01-01 parsed as a date no database stores.
+        String admin = TOKENS.token("root", "admin");
+        assertThat(HostileInput.assertCleanRefusal("userId", api.getAs(admin, "/ai/usage", "userId", "a\u0000b")),
+                   is("userId: must not contain NUL (U+0000)"));
+        assertThat(HostileInput.assertCleanRefusal("quota", api.getAs(admin, "/ai/usage/quota", "userId", "a\u0000b")),
+                   is("userId: must not contain NUL (U+0000)"));
+        assertThat(api.getAs(alice, "/ai/usage", "from", "+999999999-01-01", "to", "+999999999-01-02").status(), is(400));
+        assertThat(api.getAs(admin, "/ai/usage", "userId", "alice-input").status(), is(200));
+    }
+
+    @Test
     void aTokenWhoseSubHoldsNulIs401() {
         String nul = TOKENS.sign(TOKENS.claims("alice\u0000", "user").build());
         assertThat(api.getAs(nul, "/ai/conversations").status(), is(401));
