@@ -21,6 +21,11 @@ final class ProbeService implements PlazaService {
     record Item(String name, Integer qty) {
     }
 
+    /** Every kind of field a Plaza body has, echoed back as read: for the JSON input policy tests. */
+    record Shapes(Integer count, Long big, Double ratio, java.math.BigDecimal rating, Boolean flag, String text,
+                  List<String> tags, Item item, List<Item> items, java.util.UUID uuid, java.time.Instant at) {
+    }
+
     private final Database db;
 
     ProbeService(Database db) {
@@ -61,6 +66,13 @@ final class ProbeService implements PlazaService {
                     }
                 })
                 .any("/probe/items/{id}", Problems.methodNotAllowed("GET"))
+                .post("/probe/shapes", (req, res) -> Json.send(res, Json.read(req, Shapes.class)))
+                .get("/probe/page", (req, res) -> Json.send(res, Map.of("page", plaza.platform.http.QueryParams.integer(req, "page", 1, 1, 100))))
+                .get("/probe/cursor", (req, res) -> {
+                    var parts = plaza.platform.http.QueryParams.cursor(req, "cursor", 2).orElseThrow();
+                    Json.send(res, Map.of("at", plaza.platform.http.QueryParams.cursorTime("cursor", parts.get(0)).toString(),
+                                          "id", parts.get(1)));
+                })
                 .get("/probe/boom", (req, res) -> {
                     throw new IllegalStateException("secret internal detail");
                 });
