@@ -72,8 +72,10 @@ public final class PlazaServer {
             server.putSocket("observe", socket -> socket.port(observePort).host(host)
                     .directHandlers(Problems.directHandlers())
                     .addConnectionSelector(new NotHttpSelector())
+                    .addConnectionSelector(new Http10Selector())
                     .routing(routing -> {
                         Problems.register(routing);
+                        routing.addFilter((chain, req, res) -> HttpFraming.filter(req, res, framed -> framed.proceed(chain::proceed)));
                         routing.register("/observe/metrics", new MetricsEndpoint());
                     }));
         }
