@@ -44,7 +44,7 @@ import static org.hamcrest.Matchers.nullValue;
  * Bad inputs tried: an empty, a garbage ({@code @@@}), a UTF-16 and a latin1 Content-Type, none at all;
  * chunk extensions, trailer fields, chunk sizes {@code zz}, {@code -1} and 2^64, 1-byte chunks in one and
  * in separate writes, an oversized chunked body; {@code Content-Length: -1}, {@code +5}, two different
- * Content-Length headers, Content-Length with Transfer-Encoding, {@code Transfer-Encoding: gzip}; two
+ * Content-Length headers, Content-Length with Transfer-Encoding, {@code Transfer-Encoding: gzip} and {@code Chunked}; two
  * Host headers and HTTP/1.1 without Host; a TLS ClientHello and binary bytes on the plain port; a
  * gzip-coded request body; HEAD on routes that exist, fail and do not exist; HTTP/1.0 with and without
  * keep-alive; {@code Connection: close}; Accept-Encoding gzip, {@code gzip;q=0} and a malformed weight.
@@ -198,6 +198,8 @@ class PlatformFramingTest {
         requests.put("Content-Length: +20", post("/probe/echo", "Content-Type: application/json\r\nContent-Length: +20\r\n", ITEM));
         requests.put("two Content-Length", post("/probe/echo", "Content-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 20\r\n", ITEM));
         requests.put("Content-Length and chunked", post("/probe/echo", JSON_CHUNKED + "Content-Length: 20\r\n", "14\r\n" + ITEM + "\r\n0\r\n\r\n"));
+        requests.put("Transfer-Encoding: Chunked", post("/probe/echo", "Content-Type: application/json\r\nTransfer-Encoding: Chunked\r\n",
+                                                       "14\r\n" + ITEM + "\r\n0\r\n\r\n"));
         requests.put("Transfer-Encoding: gzip", post("/probe/echo", "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n", ITEM));
         requests.put("two Host", "GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
         requests.put("no Host", "GET /health HTTP/1.1\r\n\r\n");
@@ -262,6 +264,9 @@ class PlatformFramingTest {
         Answer a = exchange(get("/health", "") + get("/health", ""));
         assertThat(a.status, is(200));
         assertClosedAfterOneAnswer("Connection: close", a);
+        Answer upper = exchange("GET /health HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n" + get("/health", ""));
+        assertThat(upper.header("connection"), is("close"));
+        assertClosedAfterOneAnswer("Connection: Close", upper);
     }
 
     // --- Response compression ------------------------------------------------------------------------
