@@ -107,6 +107,9 @@ class PlatformFramingTest {
             assertThat(type, a.status, is(415));
             assertThat(type, a.header("content-type"), is("application/problem+json"));
             assertThat(type, a.body(), containsString("\"status\":415"));
+            // An empty POST is judged by its Content-Type too (its handler reads it); a GET's is ignored.
+            assertThat(type, exchange(postEcho("Content-Type: " + type + "\r\n", "")).status, is(415));
+            assertThat(type, exchange(get("/health", "Content-Type: " + type + "\r\n")).status, is(200));
         }
     }
 

@@ -106,7 +106,10 @@ public final class HttpFraming {
             answer(unsupported("Request bodies are not decoded here: send the body without Content-Encoding."));
             return;
         }
-        if (headers.contains(HeaderNames.CONTENT_TYPE)) {
+        // Also for an empty POST/PUT/PATCH: its handler reads the type to say that a body is missing.
+        Method method = req.prologue().method();
+        boolean sendsContent = hasBody || method == Method.POST || method == Method.PUT || method == Method.PATCH;
+        if (sendsContent && headers.contains(HeaderNames.CONTENT_TYPE)) {
             String contentTypeError = contentTypeError(headers);
             if (contentTypeError != null) {
                 answer(unsupported(contentTypeError));
@@ -118,7 +121,7 @@ public final class HttpFraming {
             req.streamFilter(GuardedBody::new);
         }
         HttpPrologue prologue = req.prologue();
-        head = prologue.method() == Method.HEAD;
+        head = method == Method.HEAD;
         if (head) {
             req.prologue(HttpPrologue.create(prologue.rawProtocol(), prologue.protocol(), prologue.protocolVersion(), Method.GET,
                                              prologue.uriPath(), prologue.query(), prologue.fragment()));
