@@ -236,6 +236,9 @@ class PlatformFramingTest {
         assertThat(a.raw, containsString("\r\n\r\nHTTP/1.1 200 OK"));
         assertThat(a.raw, containsString("{\"echo\":\"hi\"}"));
 
+        Answer noHost = exchange("HEAD /health HTTP/1.1\r\n\r\n");
+        assertThat(noHost.status, is(400));
+        assertThat(noHost.raw, noHost.raw.endsWith("\r\n\r\n"), is(true));
         for (String target : List.of("/probe/gone", "/nowhere", "/probe/echo")) {
             Answer failed = exchange("HEAD " + target + " HTTP/1.1\r\nHost: x\r\n\r\n" + get("/health", ""));
             assertThat(target, failed.status, is(target.equals("/probe/echo") ? 405 : 404));

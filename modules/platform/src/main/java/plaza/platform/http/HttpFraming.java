@@ -88,60 +88,40 @@ public final class HttpFraming {
     /** Checks the request's framing and content headers, then runs the rest of the filter chain. */
     public void proceed(Runnable handling) {
         ServerRequestHeaders headers = req.headers();
-        boolean http10 = req.remotePeer() instanceof Http10Selector.Peer;
-        closing = http10 || asksToClose(headers);
-        if (closing) {
-            res.header(HeaderValues.CONNECTION_CLOSE);
-        }
-        String framingError = framingError(headers, http10);
-        if (framingError != null) {
-            closing = true;
-            answer(ProblemException.badRequest(framingError));
-            return;
-        }
+        HttpPrologue prologue = req.prologue();
+        Method method = prologue.method();
+        head = method == Method.HEAD;
         boolean hasBody = headers.contains(HeaderNames.TRANSFER_ENCODING)
                 || headers.contains(HeaderNames.CONTENT_LENGTH) && !"0".equals(headers.get(HeaderNames.CONTENT_LENGTH).get());
-        if (hasBody && headers.contains(HeaderNames.CONTENT_ENCODING) && !identity(headers.get(HeaderNames.CONTENT_ENCODING))) {
-            res.header(HeaderNames.ACCEPT_ENCODING, "identity");
-            answer(unsupported("Request bodies are not decoded here: send the body without Content-Encoding."));
-            return;
-        }
-        // Also for an empty POST/PUT/PATCH: its handler reads the type to say that a body is missing.
-        Method method = req.prologue().method();
-        boolean sendsContent = hasBody || method == Method.POST || method == Method.PUT || method == Method.PATCH;
-        if (sendsContent && headers.contains(HeaderNames.CONTENT_TYPE)) {
-            String contentTypeError = contentTypeError(headers);
-            if (contentTypeError != null) {
-                answer(unsupported(contentTypeError));
-                return;
-            }
-        }
-        if (hasBody) {
-            // Before anything touches req.content(): Helidon applies stream filters when it creates the entity.
-            req.streamFilter(GuardedBody::new);
-        }
-        HttpPrologue prologue = req.prologue();
-        head = method == Method.HEAD;
-        if (head) {
-            req.prologue(HttpPrologue.create(prologue.rawProtocol(), prologue.protocol(), prologue.protocolVersion(), Method.GET,
-                                             prologue.uriPath(), prologue.query(), prologue.fragment()));
-        }
         // Only what ResponseEncoding or Problems will ask about; a plain GET (the benchmark's) skips the thread-local.
         boolean scoped = head || hasBody || headers.contains(HeaderNames.ACCEPT_ENCODING);
         if (scoped) {
             CURRENT.set(this);
         }
         try {
-            // Handlers' own failures are answered inside (Helidon's error handling wraps the routes): only the
-            // filters' get here.
-            handling.run();
-        } catch (RuntimeException e) {
-            if (!head) {
-                throw e;
+            if (!acceptable(headers, method, hasBody)) {
+                return; // answered
             }
-            // Answered here, while CURRENT still says HEAD: past this filter the problem would go out with its body.
-            if (res.reset()) {
-                Problems.sendError(req, res, e);
+            if (hasBody) {
+                // Before anything touches req.content(): Helidon applies stream filters when it creates the entity.
+                req.streamFilter(GuardedBody::new);
+            }
+            if (head) {
+                req.prologue(HttpPrologue.create(prologue.rawProtocol(), prologue.protocol(), prologue.protocolVersion(),
+                                                 Method.GET, prologue.uriPath(), prologue.query(), prologue.fragment()));
+            }
+            try {
+                // Handlers' own failures are answered inside (Helidon's error handling wraps the routes): only the
+                // filters' get here.
+                handling.run();
+            } catch (RuntimeException e) {
+                if (!head) {
+                    throw e;
+                }
+                // Answered here, while CURRENT still says HEAD: past this filter the problem would go out with its body.
+                if (res.reset()) {
+                    Problems.sendError(req, res, e);
+                }
             }
         } finally {
             if (scoped) {
@@ -159,6 +139,36 @@ public final class HttpFraming {
                 answer(bodyProblem);
             }
         }
+    }
+
+    /** Whether the request's framing and content headers can be handled; if not, the problem is answered. */
+    private boolean acceptable(ServerRequestHeaders headers, Method method, boolean hasBody) {
+        boolean http10 = req.remotePeer() instanceof Http10Selector.Peer;
+        closing = http10 || asksToClose(headers);
+        if (closing) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        String framingError = framingError(headers, http10);
+        if (framingError != null) {
+            closing = true;
+            answer(ProblemException.badRequest(framingError));
+            return false;
+        }
+        if (hasBody && headers.contains(HeaderNames.CONTENT_ENCODING) && !identity(headers.get(HeaderNames.CONTENT_ENCODING))) {
+            res.header(HeaderNames.ACCEPT_ENCODING, "identity");
+            answer(unsupported("Request bodies are not decoded here: send the body without Content-Encoding."));
+            return false;
+        }
+        // Also for an empty POST/PUT/PATCH: its handler reads the type to say that a body is missing.
+        boolean sendsContent = hasBody || method == Method.POST || method == Method.PUT || method == Method.PATCH;
+        if (sendsContent && headers.contains(HeaderNames.CONTENT_TYPE)) {
+            String contentTypeError = contentTypeError(headers);
+            if (contentTypeError != null) {
+                answer(unsupported(contentTypeError));
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
