@@ -28,7 +28,8 @@ import plaza.platform.observe.MetricsEndpoint;
 import plaza.platform.observe.Telemetry;
 
 /**
- * Builds a Plaza web server around some services: problem+json errors, CORS, RED metrics and access
+ * Builds a Plaza web server around some services: problem+json errors, HTTP framing checks, HEAD and
+ * HTTP/1.0 ({@link HttpFraming}), gzip ({@link ResponseEncoding}), CORS, RED metrics and access
  * log, seed 003's endpoints, and {@code /observe/{health,metrics}} — on the HTTP port, or on its own
  * port when {@code plaza.observe.port} ({@code PLAZA_OBSERVE_PORT}) is set, as the chart does.
  */
