@@ -76,6 +76,15 @@ class PlatformFramingTest {
                     .any("/probe/echo", Problems.methodNotAllowed("POST"))
                     .post("/probe/text", (req, res) -> Json.send(res, Map.of("length", req.content().as(String.class).length())))
                     .get("/probe/big", (req, res) -> Json.send(res, Collections.nCopies(2000, new Item("x", 1))))
+                    .get("/probe/stream", (req, res) -> {
+                        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON);
+                        try (OutputStream out = res.outputStream()) {
+                            for (int i = 0; i < 3; i++) { // a streamed body, like the assistant's server-sent events
+                                out.write(("[" + "x".repeat(2000) + "]").getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                            }
+                        }
+                    })
                     .get("/probe/gone", (req, res) -> {
                         throw ProblemException.notFound("No such thing.");
                     });
@@ -291,6 +300,11 @@ class PlatformFramingTest {
         HttpResponse<byte[]> metrics = client.send(request("/observe/metrics", "gzip"), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(metrics.headers().firstValue("content-encoding").orElse(null), is("gzip"));
         assertThat(new String(gunzip(metrics.body()), StandardCharsets.UTF_8), containsString("# TYPE"));
+
+        // A streamed body is never held back to be compressed.
+        HttpResponse<byte[]> streamed = client.send(request("/probe/stream", "gzip"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(streamed.headers().firstValue("content-encoding").orElse(null), nullValue());
+        assertThat(streamed.body().length, is(3 * 2002));
 
         // Small answers (the benchmark's) stay as they are; so does everything for a client refusing gzip.
         for (String[] pair : List.of(new String[] {"/health", "gzip"}, new String[] {"/probe/big", "gzip;q=0"},
