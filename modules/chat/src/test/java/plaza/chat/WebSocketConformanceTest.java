@@ -178,7 +178,7 @@ class WebSocketConformanceTest {
                 assertThat(id, f.opcode(), is(TEXT));
                 JsonNode reply = Json.parse(f.text());
                 assertThat(id + " -> " + f.text(), reply.path("type").asText(), is("error"));
-                assertThat(reply.path("message").asText(), startsWith("\"requestId\""));
+                assertThat(reply.path("message").asText(), containsString("requestId")); // from the frame check or the JSON number rule
             }
             ws.send(text("{\"action\":\"ping\",\"requestId\":12}"));
             assertThat(Json.parse(ws.nextText().text()).path("requestId").asLong(), is(12L));
