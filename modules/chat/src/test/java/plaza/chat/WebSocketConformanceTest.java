@@ -15,7 +15,6 @@ import plaza.testing.TestTokens;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
 import static plaza.testing.RawWs.CLOSE;
 import static plaza.testing.RawWs.CONTINUATION;
 import static plaza.testing.RawWs.PING;
