@@ -87,6 +87,11 @@ public final class EventsService implements PlazaService {
         }
     }
 
+    /** Days that have a partition now (tests). */
+    java.util.List<java.time.LocalDate> partitionDays() throws SQLException {
+        return partitions.existing();
+    }
+
     @Override
     public String name() {
         return "events";

@@ -193,7 +193,12 @@ public final class EventParser {
         if (node.isTextual()) {
             checkText(node.textValue(), path);
         } else if (node.isNumber()) {
-            if (node.isBigDecimal() || node.isFloatingPointNumber()) {
+            if (node.isDouble() || node.isFloat()) {
+                // A tree may still hold 1e999999 as a double (Infinity), which no JSON column accepts.
+                if (!Double.isFinite(node.doubleValue())) {
+                    throw Refusal.invalid(label(path), "is a number out of range");
+                }
+            } else if (node.isBigDecimal()) {
                 BigDecimal d = node.decimalValue();
                 if (d.scale() > 1000 || d.precision() - d.scale() > 1000) {
                     throw Refusal.invalid(label(path), "is a number out of range");
