@@ -164,6 +164,14 @@ class IngestTest {
         assertThat(first.path("context").path("app").asText(), is("web"));
         assertThat(first.path("context").path("page").asText(), is("/x"));
 
+        // A retry mixing stored and new events stores only the new one, with the next feed number.
+        assertThat(api.post("/events/batch", lee, "{\"batch\":[{\"type\":\"track\",\"messageId\":\"b-0\",\"event\":\"A\"},"
+                + "{\"type\":\"track\",\"messageId\":\"b-6\",\"event\":\"C\"},{\"type\":\"page\",\"messageId\":\"b-5\"}]}").status(), is(200));
+        JsonNode again = api.get("/events/me", lee).json().path("items");
+        assertThat(again.size(), is(3));
+        assertThat(find(again, "b-6").path("event").asText(), is("C"));
+        assertThat(find(again, "b-0").path("context").path("app").asText(), is("web")); // the first copy stays
+
         // Nothing good in it: a 400 problem listing each refusal.
         var none = api.post("/events/batch", lee, "{\"batch\":[{\"type\":\"track\"},{\"type\":\"nope\",\"event\":\"x\"}]}");
         assertThat(none.status(), is(400));

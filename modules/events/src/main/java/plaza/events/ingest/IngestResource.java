@@ -48,7 +48,9 @@ public final class IngestResource implements HttpService {
     /** Floats as BigDecimal: 1e999 must be refused as out of range, not stored as Infinity. */
     private static final ObjectReader READER = Json.MAPPER.reader()
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // parse errors must not echo the body back in their detail
+            .without(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
 
     private final EventParser parser;
     private final EventWriter writer;
@@ -84,7 +86,7 @@ public final class IngestResource implements HttpService {
     private void single(ServerRequest req, ServerResponse res, String type) {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Caller caller = sender(req);
-        JsonNode body = read(req, EventParser.MAX_EVENT_BYTES, "an event");
+        JsonNode body = read(req, EventParser.MAX_EVENT_BYTES, "an event").json();
         EventParser.Accepted accepted;
         try {
             accepted = parser.parse(body, type, caller, receivedAt, null);
@@ -98,7 +100,8 @@ public final class IngestResource implements HttpService {
     private void batch(ServerRequest req, ServerResponse res) {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Caller caller = sender(req);
-        JsonNode body = read(req, EventParser.MAX_BATCH_BYTES, "a batch");
+        Body read = read(req, EventParser.MAX_BATCH_BYTES, "a batch");
+        JsonNode body = read.json();
         if (!body.isObject()) {
             throw ProblemException.badRequest("A batch must be a JSON object: {\"batch\": [ … ]}.");
         }
@@ -120,10 +123,12 @@ public final class IngestResource implements HttpService {
         List<EventParser.Accepted> accepted = new ArrayList<>();
         List<Map<String, Object>> refused = new ArrayList<>();
         List<Problem.FieldError> errors = new ArrayList<>();
+        // No event can be larger than a body that is within the limit: measure only when the body is larger.
+        boolean measure = read.bytes() > EventParser.MAX_EVENT_BYTES;
         for (int i = 0; i < batch.size(); i++) {
             JsonNode event = batch.get(i);
             try {
-                int size = EventParser.size(event);
+                int size = measure ? EventParser.size(event) : 0;
                 if (size > EventParser.MAX_EVENT_BYTES) {
                     throw new Refusal(Status.REQUEST_ENTITY_TOO_LARGE_413, null,
                                       "is " + size + " bytes; an event may have at most " + EventParser.MAX_EVENT_BYTES);
@@ -181,10 +186,16 @@ public final class IngestResource implements HttpService {
             Thread.currentThread().interrupt();
             throw unavailable("The server is stopping; retry with the same messageIds.", Duration.ofSeconds(1));
         }
-        for (EventParser.Accepted a : accepted) {
-            if (a.linkAnonymousId() != null) {
-                events.link(a.linkAnonymousId(), a.row().userId(), a.row().receivedAt());
+        try {
+            for (EventParser.Accepted a : accepted) {
+                if (a.linkAnonymousId() != null) {
+                    events.link(a.linkAnonymousId(), a.row().userId(), a.row().receivedAt());
+                }
             }
+        } catch (IllegalStateException e) {
+            // The events are committed; the retry stores nothing twice and links again (a link is idempotent).
+            throw unavailable("The events were stored but the anonymous id could not be linked; retry the same call.",
+                              Duration.ofSeconds(5));
         }
     }
 
@@ -209,8 +220,12 @@ public final class IngestResource implements HttpService {
         return invalid(field, r.getMessage());
     }
 
+    /** A parsed request body and how many bytes it had. */
+    private record Body(JsonNode json, int bytes) {
+    }
+
     /** The body as a JSON tree, at most {@code limit} bytes (413 beyond); any parse failure is a 400. */
-    private static JsonNode read(ServerRequest req, int limit, String what) {
+    private static Body read(ServerRequest req, int limit, String what) {
         var contentType = req.headers().contentType();
         if (contentType.isPresent()) {
             String subtype = contentType.get().mediaType().subtype();
@@ -247,7 +262,7 @@ public final class IngestResource implements HttpService {
             if (node == null || node.isMissingNode() || node.isNull()) {
                 throw ProblemException.badRequest("A JSON request body is required.");
             }
-            return node;
+            return new Body(node, bytes.length);
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("Malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

@@ -202,13 +202,19 @@ public final class EventWriter implements AutoCloseable {
                             last = rs.getLong(1);
                         }
                     }
+                    // Usually every row is new; otherwise only the new ones, by a hash join (not = ANY, which is quadratic).
+                    boolean allNew = fresh.size() == unique.size();
                     try (PreparedStatement ps = c.prepareStatement(
                             "INSERT INTO events (feed_seq, message_id, type, event, user_id, anonymous_id, ts, original_ts, sent_at,"
                             + " received_at, payload) SELECT ? + row_number() OVER (ORDER BY s.ord), s.message_id, s.type, s.event,"
                             + " s.user_id, s.anonymous_id, s.ts, s.original_ts, s.sent_at, s.received_at, s.payload"
-                            + " FROM events_staging s WHERE s.message_id = ANY (?) ORDER BY s.ord")) {
+                            + " FROM events_staging s"
+                            + (allNew ? "" : " JOIN unnest(?::text[]) AS f(message_id) ON f.message_id = s.message_id")
+                            + " ORDER BY s.ord")) {
                         ps.setLong(1, last - fresh.size());
-                        ps.setArray(2, c.createArrayOf("text", fresh.toArray()));
+                        if (!allNew) {
+                            ps.setArray(2, c.createArrayOf("text", fresh.toArray()));
+                        }
                         ps.executeUpdate();
                     }
                 }
