@@ -82,7 +82,7 @@ render="$WORK/render.yaml"
 enable=()
 for s in "${!HAVE[@]}"; do enable+=(--set "services.$s.enabled=true"); done
 .tools/bin/helm template plaza helm/plaza -n plaza --set ingress.enabled=true --set "config.allowedOrigins=$ORIGIN" \
-  -f helm/plaza/ci/ingress-values.yaml --set services.events.enabled=false --set services.chat.autoscaling.enabled=false \
+  -f helm/plaza/ci/ingress-values.yaml --set services.chat.autoscaling.enabled=false \
   >"$render" || { fail "helm template"; exit 1; }
 PG_PASSWORD=$(openssl rand -hex 16); MY_PASSWORD=$(openssl rand -hex 16); MY_ROOT_PASSWORD=$(openssl rand -hex 16)
 ADMIN_PASSWORD=$(openssl rand -hex 12)
@@ -237,6 +237,15 @@ if [[ $INFRA_ONLY == 0 ]]; then
     check "AI message answered through the proxy (OpenAI-compatible stub provider behind nginx)" sh -c "curl -fsS -H '$AUTHZ' -H 'Content-Type: application/json' \
       -d '{\"content\":\"hello from the topology test\"}' $P/ai/conversations/$cid/messages | grep -q '\"output_tokens\"'"
   fi
+  if [[ -n "${INSTANCES[events]:-}" && -n "${TOKENS[0]:-}" ]]; then
+    AUTHZ="Authorization: Bearer ${TOKENS[0]}"
+    mid="topology-$RANDOM$RANDOM"
+    check "events: track through the proxy (committed: 200)" sh -c "curl -fsS -H '$AUTHZ' -H 'Content-Type: application/json' -H 'Origin: $ORIGIN' \
+      -d '{\"messageId\":\"$mid\",\"event\":\"Topology Checked\",\"properties\":{\"via\":\"nginx\"}}' $P/events/v1/track | grep -q '\"success\":true'"
+    check "events: the track is in /events/me through the proxy" sh -c "curl -fsS -H '$AUTHZ' '$P/events/me?event=Topology%20Checked' | grep -q '$mid'"
+    check "events: anonymous page through the proxy" sh -c "curl -fsS -H 'Content-Type: application/json' \
+      -d '{\"anonymousId\":\"topology-anon\",\"name\":\"Home\"}' $P/events/page | grep -q '\"success\":true'"
+  fi
   if [[ -n "${INSTANCES[catalog]:-}" ]]; then
     # demo data is off by default in the chart, so the answer may be empty; it must still be a search result
     check "catalog search through the proxy" sh -c "curl -fsS '$P/kok/products?q=%EA%B9%80%EC%B9%98&sort=popular' | grep -q '\"total\"'"
@@ -261,6 +270,7 @@ if [[ $INFRA_ONLY == 0 ]]; then
         && promtool check metrics <'$lint.txt' >'$lint.log' 2>&1 && ! grep -q . '$lint.log' || { cat '$lint.log' >&2; exit 1; }"
     done
   done
+  [[ -n "${INSTANCES[events]:-}" ]] && check "Prometheus: events_stored_total scraped" sh -c "curl -fsS --get http://127.0.0.1:$PROM_PORT/api/v1/query --data-urlencode 'query=count(events_stored_total)' | grep -q '\"result\":\\[{'"
 fi
 if [[ $INFRA_ONLY == 0 ]]; then
   # What the chart deploys logs like this too: one JSON object per line, the access log with the request's trace.

@@ -18,6 +18,7 @@ import plaza.platform.security.TokenVerifier;
 import plaza.assistant.AssistantService;
 import plaza.catalog.CatalogService;
 import plaza.chat.ChatService;
+import plaza.events.EventsService;
 import plaza.recipe.RecipeService;
 
 /**
@@ -61,6 +62,7 @@ public final class Standalone implements AutoCloseable {
         services.add(AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
+        services.add(EventsService.create(config, databases.open(Database.Vendor.POSTGRESQL, "events"), tokens));
     }
 
     /**

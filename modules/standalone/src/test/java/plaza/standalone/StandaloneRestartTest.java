@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.is;
 /**
  * Standalone keeps its data: rows written into its embedded PostgreSQL and MariaDB are still there
  * after the whole process (server, services, both database servers) stops and starts again on the
- * same data directory.
+ * same data directory; an event stored before the restart is there after it, once, however often it is retried.
  */
 class StandaloneRestartTest {
 
@@ -37,6 +37,7 @@ class StandaloneRestartTest {
                     s.executeUpdate("INSERT INTO probe_items(name, qty) VALUES ('kept across restarts', 7)");
                 }
             }
+            assertThat(anonymousTrack(plaza), is(200));
         }
 
         try (Standalone plaza = Standalone.start(config)) {
@@ -51,6 +52,22 @@ class StandaloneRestartTest {
                     assertThat(vendor + " has exactly one row", rs.next(), is(false));
                 }
             }
+            // The event of the first run is still stored, and its retry after the restart is not stored again.
+            assertThat(anonymousTrack(plaza), is(200));
+            try (Database db = plaza.databases().open(Database.Vendor.POSTGRESQL, "events");
+                 Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE message_id = 'restart-1'")) {
+                rs.next();
+                assertThat(rs.getInt(1), is(1));
+            }
+        }
+    }
+
+    private static int anonymousTrack(Standalone plaza) {
+        try (var res = Http1Client.builder().baseUri("http://localhost:" + plaza.port()).build()
+                .post("/events/track").header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json")
+                .submit("{\"messageId\":\"restart-1\",\"anonymousId\":\"a-1\",\"event\":\"Kept\"}")) {
+            return res.status().code();
         }
     }
 
