@@ -193,7 +193,7 @@ public final class EventRepository {
         }
         putIfPresent(m, "userId", rs.getString("user_id"));
         putIfPresent(m, "anonymousId", rs.getString("anonymous_id"));
-        JsonNode payload = Json.parse(rs.getString("payload"));
+        JsonNode payload = readStored(rs.getString("payload"));
         if (payload instanceof ObjectNode o) {
             o.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue()));
         }
@@ -213,5 +213,19 @@ public final class EventRepository {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * Stored JSON as it is: it passed the client-input rules on the way in, and jsonb spells numbers out (1e300 as 301
+     * digits), past the 100-character limit Json.MAPPER puts on client numbers; Jackson's default (1,000) holds any double.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STORED = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static JsonNode readStored(String json) {
+        try {
+            return STORED.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Stored event payload is not JSON", e);
+        }
     }
 }
