@@ -20,6 +20,7 @@ import plaza.auth.accounts.MailTokens;
 import plaza.auth.accounts.UserCache;
 import plaza.auth.accounts.Users;
 import plaza.auth.api.AuthResource;
+import plaza.auth.api.OidcDiscovery;
 import plaza.auth.api.UsersResource;
 import plaza.auth.mail.AccountMails;
 import plaza.auth.mail.DevMailbox;
@@ -53,9 +54,12 @@ public final class AuthService implements PlazaService {
     private final Mailer mailer;
     private final DevMailbox devMailbox;
     private final ScheduledExecutorService housekeeping;
+    private final OidcDiscovery discovery;
 
     private AuthService(Database db, SigningKeys keys, TokenVerifier verifier, AuthResource authResource,
-                        UsersResource usersResource, Mailer mailer, DevMailbox devMailbox, ScheduledExecutorService housekeeping) {
+                        UsersResource usersResource, Mailer mailer, DevMailbox devMailbox, ScheduledExecutorService housekeeping,
+                        OidcDiscovery discovery) {
+        this.discovery = discovery;
         this.db = db;
         this.keys = keys;
         this.verifier = verifier;
@@ -72,7 +76,7 @@ public final class AuthService implements PlazaService {
         AuthMetrics metrics = new AuthMetrics();
         Jdbc jdbc = new Jdbc(db.dataSource());
         SigningKeys keys = SigningKeys.create(auth);
-        String issuer = root.get("plaza.jwt.issuer").asString().orElse("plaza");
+        String issuer = issuer(root);
         String audience = root.get("plaza.jwt.audience").asString().orElse("plaza");
         TokenVerifier verifier = TokenVerifier.create(keys.source(), issuer, audience);
         AccessTokens accessTokens = AccessTokens.create(keys, root);
@@ -118,8 +122,20 @@ public final class AuthService implements PlazaService {
         LOG.log(Level.INFO, "auth ready: " + keys.publicKeys().getKeys().size() + " signing key(s), passwords "
                             + hasher.parameters() + ", mail " + (devMailbox != null ? "to the dev mailbox"
                                                                                     : mailer.configured() ? "over SMTP" : "not configured"));
-        return new AuthService(db, keys, verifier, new AuthResource(accounts, sessions, keys, verifier, limits),
-                               new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping);
+        OidcDiscovery discovery = new OidcDiscovery(issuer);
+        return new AuthService(db, keys, verifier, new AuthResource(accounts, sessions, keys, verifier, limits, discovery),
+                               new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping, discovery);
+    }
+
+    /**
+     * The {@code iss} of the tokens auth signs and the base of its discovery document: {@code plaza.jwt.issuer}, else
+     * {@code auth.public-url}, else {@code http://localhost:8080}. OpenID Connect wants a URL here, without a trailing slash.
+     */
+    public static String issuer(Config root) {
+        String issuer = root.get("plaza.jwt.issuer").asString().asOptional().filter(s -> !s.isBlank())
+                .or(() -> root.get("auth.public-url").asString().asOptional().filter(s -> !s.isBlank()))
+                .orElse(TokenVerifier.DEFAULT_ISSUER);
+        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     }
 
     private static void purge(Jdbc jdbc, RefreshTokens refreshTokens, MailTokens resets, MailTokens verifications, LoginLockout lockout) {
@@ -155,6 +171,8 @@ public final class AuthService implements PlazaService {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
+        // OpenID Connect Discovery 1.0 §4: at the issuer's root; also under /auth for a gateway that routes only /auth here.
+        routing.get("/.well-known/openid-configuration", discovery::send);
         routing.register("/auth", authResource);
         if (devMailbox != null) {
             routing.register("/auth/dev", new DevOutboxResource(devMailbox));

@@ -23,7 +23,7 @@ import plaza.auth.accounts.User;
 import plaza.platform.security.Caller;
 
 /**
- * Signs access tokens: ES256 JWTs with {@code iss} ({@code plaza.jwt.issuer}, "plaza"), {@code aud}
+ * Signs access tokens: ES256 JWTs with {@code iss} ({@code plaza.jwt.issuer}, else {@code auth.public-url}), {@code aud}
  * ({@code plaza.jwt.audience}, "plaza"), {@code sub} (user id), {@code exp}, {@code iat}, {@code nbf},
  * {@code jti}, {@code roles}, {@code email}, {@code name}, {@code email_verified} and {@code sid} (the
  * session, i.e. the refresh-token family). Lifetime {@code auth.access-token-ttl} (PT15M).
@@ -47,7 +47,7 @@ public final class AccessTokens {
 
     public static AccessTokens create(SigningKeys keys, Config root) {
         return new AccessTokens(keys,
-                                root.get("plaza.jwt.issuer").asString().orElse("plaza"),
+                                plaza.auth.AuthService.issuer(root),
                                 root.get("plaza.jwt.audience").asString().orElse("plaza"),
                                 root.get("auth.access-token-ttl").as(Duration.class).orElse(Duration.ofMinutes(15)));
     }

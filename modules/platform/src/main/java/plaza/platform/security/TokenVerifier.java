@@ -49,6 +49,8 @@ public final class TokenVerifier {
 
     /** Request-context key under which the verified caller is stored. */
     private static final Class<Caller> CALLER = Caller.class;
+    /** auth's {@code iss} when nothing is configured: standalone's base URL. */
+    public static final String DEFAULT_ISSUER = "http://localhost:8080";
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
     private final DefaultJWTProcessor<SecurityContext> processor;
@@ -85,7 +87,7 @@ public final class TokenVerifier {
 
     /** A verifier from {@code plaza.jwt.*}: {@code jwks-uri} or {@code jwks-file}, {@code issuer}, {@code audience}. */
     public static TokenVerifier fromConfig(Config jwt) {
-        String issuer = jwt.get("issuer").asString().orElse("plaza");
+        String issuer = jwt.get("issuer").asString().asOptional().filter(s -> !s.isBlank()).orElse(DEFAULT_ISSUER);
         String audience = jwt.get("audience").asString().orElse("plaza");
         Duration refresh = jwt.get("refresh").as(Duration.class).orElse(Duration.ofMinutes(5));
         Duration skew = jwt.get("clock-skew").as(Duration.class).orElse(Duration.ofSeconds(30));
