@@ -21,6 +21,8 @@ import plaza.auth.accounts.UserCache;
 import plaza.auth.accounts.Users;
 import plaza.auth.api.AuthResource;
 import plaza.auth.api.OidcDiscovery;
+import plaza.auth.oauth.OAuthClients;
+import plaza.auth.oauth.OAuthResource;
 import plaza.auth.api.UsersResource;
 import plaza.auth.mail.AccountMails;
 import plaza.auth.mail.DevMailbox;
@@ -55,11 +57,13 @@ public final class AuthService implements PlazaService {
     private final DevMailbox devMailbox;
     private final ScheduledExecutorService housekeeping;
     private final OidcDiscovery discovery;
+    private final OAuthResource oauth;
 
     private AuthService(Database db, SigningKeys keys, TokenVerifier verifier, AuthResource authResource,
                         UsersResource usersResource, Mailer mailer, DevMailbox devMailbox, ScheduledExecutorService housekeeping,
-                        OidcDiscovery discovery) {
+                        OidcDiscovery discovery, OAuthResource oauth) {
         this.discovery = discovery;
+        this.oauth = oauth;
         this.db = db;
         this.keys = keys;
         this.verifier = verifier;
@@ -122,9 +126,13 @@ public final class AuthService implements PlazaService {
         LOG.log(Level.INFO, "auth ready: " + keys.publicKeys().getKeys().size() + " signing key(s), passwords "
                             + hasher.parameters() + ", mail " + (devMailbox != null ? "to the dev mailbox"
                                                                                     : mailer.configured() ? "over SMTP" : "not configured"));
-        OidcDiscovery discovery = new OidcDiscovery(issuer);
+        OidcDiscovery discovery = new OidcDiscovery(issuer)
+                .put("token_endpoint", issuer + "/auth/oauth/token")
+                .put("grant_types_supported", List.of("refresh_token", "client_credentials"))
+                .put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        OAuthResource oauth = new OAuthResource(new OAuthClients(jdbc, auth), accessTokens, sessions, verifier);
         return new AuthService(db, keys, verifier, new AuthResource(accounts, sessions, keys, verifier, limits, discovery),
-                               new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping, discovery);
+                               new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping, discovery, oauth);
     }
 
     /**
@@ -173,6 +181,7 @@ public final class AuthService implements PlazaService {
     public void routing(HttpRouting.Builder routing) {
         // OpenID Connect Discovery 1.0 §4: at the issuer's root; also under /auth for a gateway that routes only /auth here.
         routing.get("/.well-known/openid-configuration", discovery::send);
+        routing.register("/auth/oauth", oauth);
         routing.register("/auth", authResource);
         if (devMailbox != null) {
             routing.register("/auth/dev", new DevOutboxResource(devMailbox));

@@ -116,6 +116,14 @@ public final class Sessions {
     }
 
     public TokenResponse refresh(String token) {
+        return refresh(token, null, null);
+    }
+
+    /**
+     * Rotates a refresh token (reuse detection as for the JSON refresh); with {@code clientId} the new access
+     * token is an RFC 9068 one for that client, living {@code lifetime}.
+     */
+    public TokenResponse refresh(String token, String clientId, Duration lifetime) {
         Instant now = Jdbc.now();
         Refreshed result = jdbc.transaction(c -> {
             Optional<RefreshTokens.Stored> stored = refreshTokens.lock(c, token);
@@ -154,6 +162,10 @@ public final class Sessions {
                 LOG.log(Level.WARNING, "A rotated refresh token was reused after the grace window; its session was revoked");
             }
             throw ProblemException.unauthorized(result.failure());
+        }
+        if (clientId != null) {
+            AccessTokens.Issued access = accessTokens.issue(result.user(), result.family(), clientId, null, lifetime);
+            return new TokenResponse(access.token(), result.token(), "Bearer", access.expiresInSeconds(), UserView.of(result.user()));
         }
         return respond(result.user(), result.family(), result.token());
     }

@@ -72,6 +72,9 @@ public final class TokenVerifier {
         this.cacheTtlMillis = cacheTtl.toMillis();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        // Login tokens say typ JWT, OAuth-issued ones at+jwt (RFC 9068 §2.1); some issuers send no typ at all.
+        processor.setJWSTypeVerifier(new com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier<>(
+                com.nimbusds.jose.JOSEObjectType.JWT, new com.nimbusds.jose.JOSEObjectType("at+jwt"), null));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(),
@@ -211,6 +214,16 @@ public final class TokenVerifier {
     public Handler requireRole(String role, Handler handler) {
         return (req, res) -> {
             caller(req).requireRole(role);
+            handler.handle(req, res);
+        };
+    }
+
+    /** Wraps a handler so it only runs for a service (a client-credentials token, role {@code service}): 403 for a user. */
+    public Handler requireService(Handler handler) {
+        return (req, res) -> {
+            if (!caller(req).isService()) {
+                throw ProblemException.forbidden("This is for services only: use a client-credentials token.");
+            }
             handler.handle(req, res);
         };
     }
