@@ -128,9 +128,20 @@ public final class AuthService implements PlazaService {
                                                                                     : mailer.configured() ? "over SMTP" : "not configured"));
         OidcDiscovery discovery = new OidcDiscovery(issuer)
                 .put("token_endpoint", issuer + "/auth/oauth/token")
-                .put("grant_types_supported", List.of("refresh_token", "client_credentials"))
+                .put("authorization_endpoint", issuer + "/auth/oauth/authorize")
+                .put("userinfo_endpoint", issuer + "/auth/oauth/userinfo")
+                .put("revocation_endpoint", issuer + "/auth/oauth/revoke")
+                .put("introspection_endpoint", issuer + "/auth/oauth/introspect")
+                .put("end_session_endpoint", issuer + "/auth/oauth/logout")
+                .put("response_types_supported", List.of("code"))
+                .put("response_modes_supported", List.of("query"))
+                .put("code_challenge_methods_supported", List.of("S256"))
+                .put("scopes_supported", List.of("openid", "profile", "email", "offline_access"))
+                .put("authorization_response_iss_parameter_supported", true)
+                .put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"))
                 .put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
-        OAuthResource oauth = new OAuthResource(new OAuthClients(jdbc, auth), accessTokens, sessions, verifier);
+        OAuthResource oauth = new OAuthResource(new OAuthClients(jdbc, auth), accessTokens, sessions, verifier, keys, jdbc,
+                                                 auth.get("oauth.code-ttl").as(Duration.class).orElse(Duration.ofMinutes(1)));
         return new AuthService(db, keys, verifier, new AuthResource(accounts, sessions, keys, verifier, limits, discovery),
                                new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping, discovery, oauth);
     }
@@ -151,7 +162,8 @@ public final class AuthService implements PlazaService {
             java.time.Instant now = Jdbc.now();
             Duration keep = Duration.ofDays(1);
             jdbc.transaction(c -> refreshTokens.purgeExpired(c, now, keep) + resets.purge(c, now, keep)
-                                  + verifications.purge(c, now, keep) + lockout.purge(c, now));
+                                  + verifications.purge(c, now, keep) + lockout.purge(c, now)
+                                  + Jdbc.update(c, "DELETE FROM oauth_codes WHERE expires_at < ?", now.minus(keep)));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "auth housekeeping failed: " + e.getMessage());
         }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -41,8 +43,11 @@ public final class OAuthResource implements HttpService {
     private final AccessTokens accessTokens;
     private final Sessions sessions;
     private final TokenVerifier tokens;
+    private final CodeFlow codeFlow;
 
-    public OAuthResource(OAuthClients clients, AccessTokens accessTokens, Sessions sessions, TokenVerifier tokens) {
+    public OAuthResource(OAuthClients clients, AccessTokens accessTokens, Sessions sessions, TokenVerifier tokens,
+                         plaza.auth.tokens.SigningKeys keys, plaza.auth.store.Jdbc jdbc, Duration codeTtl) {
+        this.codeFlow = new CodeFlow(clients, sessions, accessTokens, keys, jdbc, codeTtl);
         this.clients = clients;
         this.accessTokens = accessTokens;
         this.sessions = sessions;
@@ -52,6 +57,12 @@ public final class OAuthResource implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/token", this::token).any("/token", Problems.methodNotAllowed("POST"))
+                .get("/authorize", codeFlow::authorizePage).post("/authorize", codeFlow::authorizeSubmit)
+                .any("/authorize", Problems.methodNotAllowed("GET", "POST"))
+                .get("/userinfo", this::userinfo).post("/userinfo", this::userinfo).any("/userinfo", Problems.methodNotAllowed("GET", "POST"))
+                .post("/revoke", this::revoke).any("/revoke", Problems.methodNotAllowed("POST"))
+                .post("/introspect", this::introspect).any("/introspect", Problems.methodNotAllowed("POST"))
+                .get("/logout", codeFlow::endSession).any("/logout", Problems.methodNotAllowed("GET"))
                 .get("/clients", this::listClients).post("/clients", this::registerClient)
                 .any("/clients", Problems.methodNotAllowed("GET", "POST"))
                 .delete("/clients/{id}", this::deleteClient).any("/clients/{id}", Problems.methodNotAllowed("DELETE"));
@@ -70,6 +81,7 @@ public final class OAuthResource implements HttpService {
             Map<String, Object> answer = switch (grant) {
                 case "client_credentials" -> clientCredentials(client, form);
                 case "refresh_token" -> refresh(client, form);
+                case "authorization_code" -> codeFlow.exchange(client, form);
                 default -> throw new OAuthError("unsupported_grant_type", "grant_type '" + grant + "' is not supported here.");
             };
             Json.send(res, answer);
@@ -82,6 +94,108 @@ public final class OAuthResource implements HttpService {
             body.put("error_description", e.getMessage());
             Json.send(res, Status.create(e.status()), body);
         }
+    }
+
+    /** Runs an RFC 6749-style endpoint: no-store, client errors as §5.2 JSON. */
+    private void oauthEndpoint(ServerResponse res, java.util.function.Supplier<Map<String, Object>> work) {
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        try {
+            Map<String, Object> answer = work.get();
+            Json.send(res, answer);
+        } catch (OAuthError e) {
+            if (e.status() == 401) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"plaza\"");
+            }
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("error", e.error());
+            body.put("error_description", e.getMessage());
+            Json.send(res, Status.create(e.status()), body);
+        }
+    }
+
+    /** OpenID Connect Core §5.3: the signed-in user's claims, for an access token of a user. */
+    private void userinfo(ServerRequest req, ServerResponse res) {
+        var caller = tokens.caller(req);
+        if (caller.isService()) {
+            throw ProblemException.forbidden("A client-credentials token has no user: userinfo needs a user's access token.");
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("sub", caller.id());
+        info.put("email", caller.email());
+        info.put("email_verified", caller.emailVerified());
+        info.put("name", caller.name());
+        info.put("roles", caller.roles().stream().sorted().toList());
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        Json.send(res, info);
+    }
+
+    /**
+     * RFC 7009: a refresh token's session is revoked; an access token (a JWT, verified locally everywhere) cannot be,
+     * and expires by itself. An unknown or invalid token is answered 200 too (§2.2).
+     */
+    private void revoke(ServerRequest req, ServerResponse res) {
+        oauthEndpoint(res, () -> {
+            Map<String, String> form = form(req);
+            authenticate(req, form);
+            String token = form.get("token");
+            if (token == null) {
+                throw OAuthError.invalidRequest("token is missing.");
+            }
+            if (plaza.auth.store.Hashes.plausibleToken(token)) {
+                sessions.logout(token, null, null);
+            }
+            return Map.of();
+        });
+    }
+
+    /** RFC 7662, for confidential clients only: whether a token is active, and what it says. */
+    private void introspect(ServerRequest req, ServerResponse res) {
+        oauthEndpoint(res, () -> {
+            Map<String, String> form = form(req);
+            OAuthClient client = authenticate(req, form);
+            if (!client.confidential()) {
+                throw OAuthError.invalidClient("Introspection is for confidential clients.");
+            }
+            String token = form.get("token");
+            if (token == null) {
+                throw OAuthError.invalidRequest("token is missing.");
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            if (token.chars().filter(ch -> ch == '.').count() == 2) {
+                try {
+                    tokens.verify(token);
+                    JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+                    answer.put("active", true);
+                    answer.put("token_type", "Bearer");
+                    for (String name : List.of("scope", "client_id", "sub", "iss", "jti")) {
+                        if (claims.getClaim(name) != null) {
+                            answer.put(name, claims.getClaim(name).toString());
+                        }
+                    }
+                    answer.put("aud", claims.getAudience());
+                    answer.put("exp", claims.getExpirationTime().toInstant().getEpochSecond());
+                    answer.put("iat", claims.getIssueTime().toInstant().getEpochSecond());
+                    if (claims.getClaim("email") != null) {
+                        answer.put("username", claims.getClaim("email").toString());
+                    }
+                    return answer;
+                } catch (ProblemException | java.text.ParseException e) {
+                    return Map.of("active", false);
+                }
+            }
+            if (plaza.auth.store.Hashes.plausibleToken(token)) {
+                var stored = sessions.activeRefreshToken(token);
+                if (stored.isPresent()) {
+                    answer.put("active", true);
+                    answer.put("token_type", "refresh_token");
+                    answer.put("sub", stored.get().userId());
+                    answer.put("exp", stored.get().expiresAt().getEpochSecond());
+                    answer.put("iat", stored.get().createdAt().getEpochSecond());
+                    return answer;
+                }
+            }
+            return Map.of("active", false);
+        });
     }
 
     private Map<String, Object> clientCredentials(OAuthClient client, Map<String, String> form) {

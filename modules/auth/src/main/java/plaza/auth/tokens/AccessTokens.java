@@ -132,6 +132,15 @@ public final class AccessTokens {
         return ttl.toSeconds();
     }
 
+    /** The session id ({@code sid}) of a token this service just signed. */
+    public static String sessionOf(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet().getStringClaim(SESSION_CLAIM);
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The session id of an already verified caller's token. */
     public static Optional<String> sessionOf(Caller caller) {
         try {

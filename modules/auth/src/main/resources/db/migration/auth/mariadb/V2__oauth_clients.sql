@@ -12,3 +12,21 @@ CREATE TABLE oauth_clients (
     refresh_token_ttl_seconds INT          NOT NULL,
     created_at                DATETIME(3)  NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- Authorization codes (RFC 6749 §4.1): SHA-256 of the code, single use, short-lived. A redeemed code keeps the
+-- session it started (family_id), so presenting it again revokes that session (§4.1.2). In the database, not in
+-- memory, because the sign-in page and the token request may reach different replicas.
+CREATE TABLE oauth_codes (
+    code_hash      CHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+    client_id      VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    user_id        CHAR(36)     NOT NULL,
+    redirect_uri   TEXT         NOT NULL,
+    scope          TEXT         NOT NULL,
+    nonce          VARCHAR(512) NULL,
+    code_challenge VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    auth_time      DATETIME(3)  NOT NULL,
+    expires_at     DATETIME(3)  NOT NULL,
+    used_at        DATETIME(3)  NULL,
+    family_id      CHAR(36)     CHARACTER SET ascii COLLATE ascii_bin NULL,
+    CONSTRAINT fk_oauth_codes_user FOREIGN KEY (user_id) REFERENCES users (user_id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
