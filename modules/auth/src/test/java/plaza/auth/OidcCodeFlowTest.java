@@ -89,6 +89,7 @@ class OidcCodeFlowTest {
         extra.put("auth.oauth.clients.0.first-party", "true");
         extra.put("auth.oauth.clients.0.redirect-uris", REDIRECT);
         extra.put("auth.oauth.clients.0.grant-types", "authorization_code refresh_token");
+        extra.put("auth.oauth.clients.0.refresh-token-ttl", "PT1H");
         extra.put("auth.oauth.clients.1.id", "portal");
         extra.put("auth.oauth.clients.1.secret", PORTAL_SECRET);
         extra.put("auth.oauth.clients.1.redirect-uris", "https://portal.example/cb");
@@ -193,6 +194,9 @@ class OidcCodeFlowTest {
         assertThat(info.toSuccessResponse().getUserInfo().getSubject().getValue(), is(id.getSubject().getValue()));
 
         RefreshToken refresh = ok.getOIDCTokens().getRefreshToken();
+        // The session belongs to client web: neither the JSON refresh nor another client may rotate it.
+        assertThat(AuthFixture.post(client, "/auth/refresh", "{\"refresh_token\":\"" + refresh.getValue() + "\"}").status(),
+                   is(io.helidon.http.Status.UNAUTHORIZED_401));
         TokenResponse refreshed = TokenResponse.parse(new TokenRequest(at("/auth/oauth/token"), new ClientID("web"),
                                                                        new RefreshTokenGrant(refresh)).toHTTPRequest().send());
         assertThat(refreshed.indicatesSuccess(), is(true));
@@ -203,8 +207,12 @@ class OidcCodeFlowTest {
                 new TokenIntrospectionRequest(at("/auth/oauth/introspect"), portal, access).toHTTPRequest().send());
         assertThat(active.toSuccessResponse().isActive(), is(true));
         assertThat(active.toSuccessResponse().getClientID().getValue(), is("web"));
-        assertThat(TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(at("/auth/oauth/introspect"), portal, next)
-                                                            .toHTTPRequest().send()).toSuccessResponse().isActive(), is(true));
+        var nextInfo = TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(at("/auth/oauth/introspect"), portal, next)
+                                                                 .toHTTPRequest().send()).toSuccessResponse();
+        assertThat(nextInfo.isActive(), is(true));
+        // web's own refresh-token lifetime (PT1H), not the default 30 days
+        long left = nextInfo.getExpirationTime().toInstant().getEpochSecond() - java.time.Instant.now().getEpochSecond();
+        assertThat(left > 3500 && left <= 3600, is(true));
         // Introspection is for confidential clients; a wrong secret is invalid_client.
         var publicClient = new TokenIntrospectionRequest(at("/auth/oauth/introspect"), new ClientSecretBasic(new ClientID("web"), new Secret("x")), access)
                 .toHTTPRequest().send();

@@ -276,7 +276,7 @@ final class CodeFlow {
         }
         TokenResponse tokens;
         try {
-            tokens = sessions.startSession(c.userId(), client.id(), c.scope(), client.accessTokenTtl());
+            tokens = sessions.startSession(c.userId(), client.id(), c.scope(), client.accessTokenTtl(), client.refreshTokenTtl());
         } catch (ProblemException e) {
             throw OAuthError.invalidGrant(e.getMessage());
         }

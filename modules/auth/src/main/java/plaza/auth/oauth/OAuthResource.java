@@ -224,7 +224,7 @@ public final class OAuthResource implements HttpService {
         }
         TokenResponse refreshed;
         try {
-            refreshed = sessions.refresh(refreshToken, client.id(), client.accessTokenTtl());
+            refreshed = sessions.refresh(refreshToken, client.id(), client.accessTokenTtl(), client.refreshTokenTtl());
         } catch (ProblemException e) {
             throw OAuthError.invalidGrant(e.getMessage());
         }

@@ -123,8 +123,11 @@ public final class Sessions {
         return new SignedIn(signedIn, startSession ? family : null, refresh);
     }
 
-    /** A new session for a signed-in user, for OAuth client {@code clientId}: an RFC 9068 access token and a refresh token. */
-    public TokenResponse startSession(String userId, String clientId, String scope, Duration accessTtl) {
+    /**
+     * A new session for a signed-in user, bound to OAuth client {@code clientId}: an RFC 9068 access token and a
+     * refresh token that only that client can rotate.
+     */
+    public TokenResponse startSession(String userId, String clientId, String scope, Duration accessTtl, Duration refreshTtl) {
         String family = UUID.randomUUID().toString();
         Instant now = Jdbc.now();
         record Started(User user, String refresh) {
@@ -134,7 +137,7 @@ public final class Sessions {
             if (user.isEmpty() || user.get().disabled()) {
                 return new Started(null, null);
             }
-            return new Started(user.get(), refreshTokens.issue(c, userId, family, now));
+            return new Started(user.get(), refreshTokens.issue(c, userId, family, now, clientId, refreshTtl));
         });
         if (started.user() == null) {
             throw ProblemException.unauthorized("The account is not available any more.");
@@ -165,14 +168,14 @@ public final class Sessions {
     }
 
     public TokenResponse refresh(String token) {
-        return refresh(token, null, null);
+        return refresh(token, null, null, null);
     }
 
     /**
      * Rotates a refresh token (reuse detection as for the JSON refresh); with {@code clientId} the new access
      * token is an RFC 9068 one for that client, living {@code lifetime}.
      */
-    public TokenResponse refresh(String token, String clientId, Duration lifetime) {
+    public TokenResponse refresh(String token, String clientId, Duration lifetime, Duration refreshLifetime) {
         Instant now = Jdbc.now();
         Refreshed result = jdbc.transaction(c -> {
             Optional<RefreshTokens.Stored> stored = refreshTokens.lock(c, token);
@@ -185,6 +188,9 @@ public final class Sessions {
             }
             if (!s.expiresAt().isAfter(now)) {
                 return new Refreshed(null, null, null, "The refresh token has expired; sign in again.", "invalid");
+            }
+            if (s.clientId() != null && !s.clientId().equals(clientId)) {
+                return new Refreshed(null, null, null, "The refresh token was issued to another client.", "invalid");
             }
             Optional<User> user = users.findById(c, s.userId());
             if (user.isEmpty() || user.get().disabled()) {
@@ -202,7 +208,7 @@ public final class Sessions {
                 return new Refreshed(null, null, null, "The refresh token was already used; the session has been revoked "
                                                        + "for safety. Sign in again.", "reuse_detected");
             }
-            String next = refreshTokens.issue(c, s.userId(), s.familyId(), now);
+            String next = refreshTokens.issue(c, s.userId(), s.familyId(), now, s.clientId(), s.clientId() != null ? refreshLifetime : null);
             return new Refreshed(user.get(), s.familyId(), next, null, outcome);
         });
         metrics.refresh(result.outcome());

@@ -30,3 +30,7 @@ CREATE TABLE oauth_codes (
     family_id      CHAR(36)     CHARACTER SET ascii COLLATE ascii_bin NULL,
     CONSTRAINT fk_oauth_codes_user FOREIGN KEY (user_id) REFERENCES users (user_id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- A session started through an OAuth client is bound to it: its refresh tokens rotate only through that client
+-- (RFC 6749 §6), with that client's refresh-token lifetime. NULL: a session of the JSON login.
+ALTER TABLE refresh_tokens ADD COLUMN client_id VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NULL;
