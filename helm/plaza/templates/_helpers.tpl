@@ -161,3 +161,15 @@ seccompProfile:
 {{- define "plaza.serviceMonitor.active" -}}
 {{- if and .Values.metrics.serviceMonitor.enabled (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") -}}true{{- end -}}
 {{- end -}}
+
+{{/* The OIDC issuer (the `iss` auth signs and every service expects): config.jwt.issuer, else the public base URL
+     from the ingress host (https with ingress TLS), else http://localhost. */}}
+{{- define "plaza.jwt.issuer" -}}
+{{- if .Values.config.jwt.issuer -}}
+{{- .Values.config.jwt.issuer -}}
+{{- else if .Values.ingress.host -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host -}}
+{{- else -}}
+http://localhost
+{{- end -}}
+{{- end -}}

@@ -20,6 +20,9 @@ import plaza.auth.accounts.MailTokens;
 import plaza.auth.accounts.UserCache;
 import plaza.auth.accounts.Users;
 import plaza.auth.api.AuthResource;
+import plaza.auth.api.OidcDiscovery;
+import plaza.auth.oauth.OAuthClients;
+import plaza.auth.oauth.OAuthResource;
 import plaza.auth.api.UsersResource;
 import plaza.auth.mail.AccountMails;
 import plaza.auth.mail.DevMailbox;
@@ -53,9 +56,14 @@ public final class AuthService implements PlazaService {
     private final Mailer mailer;
     private final DevMailbox devMailbox;
     private final ScheduledExecutorService housekeeping;
+    private final OidcDiscovery discovery;
+    private final OAuthResource oauth;
 
     private AuthService(Database db, SigningKeys keys, TokenVerifier verifier, AuthResource authResource,
-                        UsersResource usersResource, Mailer mailer, DevMailbox devMailbox, ScheduledExecutorService housekeeping) {
+                        UsersResource usersResource, Mailer mailer, DevMailbox devMailbox, ScheduledExecutorService housekeeping,
+                        OidcDiscovery discovery, OAuthResource oauth) {
+        this.discovery = discovery;
+        this.oauth = oauth;
         this.db = db;
         this.keys = keys;
         this.verifier = verifier;
@@ -72,7 +80,7 @@ public final class AuthService implements PlazaService {
         AuthMetrics metrics = new AuthMetrics();
         Jdbc jdbc = new Jdbc(db.dataSource());
         SigningKeys keys = SigningKeys.create(auth);
-        String issuer = root.get("plaza.jwt.issuer").asString().orElse("plaza");
+        String issuer = issuer(root);
         String audience = root.get("plaza.jwt.audience").asString().orElse("plaza");
         TokenVerifier verifier = TokenVerifier.create(keys.source(), issuer, audience);
         AccessTokens accessTokens = AccessTokens.create(keys, root);
@@ -118,8 +126,35 @@ public final class AuthService implements PlazaService {
         LOG.log(Level.INFO, "auth ready: " + keys.publicKeys().getKeys().size() + " signing key(s), passwords "
                             + hasher.parameters() + ", mail " + (devMailbox != null ? "to the dev mailbox"
                                                                                     : mailer.configured() ? "over SMTP" : "not configured"));
-        return new AuthService(db, keys, verifier, new AuthResource(accounts, sessions, keys, verifier, limits),
-                               new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping);
+        OidcDiscovery discovery = new OidcDiscovery(issuer)
+                .put("token_endpoint", issuer + "/auth/oauth/token")
+                .put("authorization_endpoint", issuer + "/auth/oauth/authorize")
+                .put("userinfo_endpoint", issuer + "/auth/oauth/userinfo")
+                .put("revocation_endpoint", issuer + "/auth/oauth/revoke")
+                .put("introspection_endpoint", issuer + "/auth/oauth/introspect")
+                .put("end_session_endpoint", issuer + "/auth/oauth/logout")
+                .put("response_types_supported", List.of("code"))
+                .put("response_modes_supported", List.of("query"))
+                .put("code_challenge_methods_supported", List.of("S256"))
+                .put("scopes_supported", List.of("openid", "profile", "email", "offline_access"))
+                .put("authorization_response_iss_parameter_supported", true)
+                .put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"))
+                .put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        OAuthResource oauth = new OAuthResource(new OAuthClients(jdbc, auth), accessTokens, sessions, verifier, keys, jdbc,
+                                                 auth.get("oauth.code-ttl").as(Duration.class).orElse(Duration.ofMinutes(1)));
+        return new AuthService(db, keys, verifier, new AuthResource(accounts, sessions, keys, verifier, limits, discovery),
+                               new UsersResource(accounts, verifier), mailer, devMailbox, housekeeping, discovery, oauth);
+    }
+
+    /**
+     * The {@code iss} of the tokens auth signs and the base of its discovery document: {@code plaza.jwt.issuer}, else
+     * {@code auth.public-url}, else {@code http://localhost:8080}. OpenID Connect wants a URL here, without a trailing slash.
+     */
+    public static String issuer(Config root) {
+        String issuer = root.get("plaza.jwt.issuer").asString().asOptional().filter(s -> !s.isBlank())
+                .or(() -> root.get("auth.public-url").asString().asOptional().filter(s -> !s.isBlank()))
+                .orElse(TokenVerifier.DEFAULT_ISSUER);
+        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     }
 
     private static void purge(Jdbc jdbc, RefreshTokens refreshTokens, MailTokens resets, MailTokens verifications, LoginLockout lockout) {
@@ -127,7 +162,8 @@ public final class AuthService implements PlazaService {
             java.time.Instant now = Jdbc.now();
             Duration keep = Duration.ofDays(1);
             jdbc.transaction(c -> refreshTokens.purgeExpired(c, now, keep) + resets.purge(c, now, keep)
-                                  + verifications.purge(c, now, keep) + lockout.purge(c, now));
+                                  + verifications.purge(c, now, keep) + lockout.purge(c, now)
+                                  + Jdbc.update(c, "DELETE FROM oauth_codes WHERE expires_at < ?", now.minus(keep)));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "auth housekeeping failed: " + e.getMessage());
         }
@@ -155,6 +191,9 @@ public final class AuthService implements PlazaService {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
+        // OpenID Connect Discovery 1.0 §4: at the issuer's root; also under /auth for a gateway that routes only /auth here.
+        routing.get("/.well-known/openid-configuration", discovery::send);
+        routing.register("/auth/oauth", oauth);
         routing.register("/auth", authResource);
         if (devMailbox != null) {
             routing.register("/auth/dev", new DevOutboxResource(devMailbox));

@@ -90,7 +90,7 @@ class RegisterLoginTest {
         SignedJWT jwt = SignedJWT.parse(session.path("access_token").asText());
         assertThat(jwt.getHeader().getAlgorithm().getName(), is("ES256"));
         var claims = jwt.getJWTClaimsSet();
-        assertThat(claims.getIssuer(), is("plaza"));
+        assertThat(claims.getIssuer(), is("http://plaza.test")); // auth.public-url, as plaza.jwt.issuer is not set
         assertThat(claims.getAudience(), is(List.of("plaza")));
         assertThat(claims.getSubject(), is(registered.path("user_id").asText()));
         assertThat(claims.getStringClaim("email"), is(email));

@@ -69,7 +69,7 @@ class SigningKeysTest {
 
     @Test
     void rotationSignsWithTheNewKeyAndOldTokensStillVerify(@TempDir Path dir) {
-        SigningKeys keys = SigningKeys.create(auth(Map.of("key-directory", dir.toString())));
+        SigningKeys keys = SigningKeys.create(auth(Map.of("key-directory", dir.toString(), "key-publish-ahead", "PT0S")));
         TokenVerifier verifier = TokenVerifier.create(keys.source(), "plaza", "plaza");
         AccessTokens tokens = new AccessTokens(keys, "plaza", "plaza", java.time.Duration.ofMinutes(15));
         String before = tokens.issue(USER, "s").token();

@@ -191,8 +191,11 @@ class UsersTest {
         assertThat(rotated.body(), rotated.status(), is(Status.CREATED_201));
         String newKid = rotated.json().path("kid").asText();
         assertThat(newKid, not(is(oldKid)));
+        // Published at once, signing only after auth.key-publish-ahead: tokens issued now still carry the old kid.
+        assertThat(java.time.Instant.parse(rotated.json().path("signs_from").asText())
+                           .isAfter(java.time.Instant.now().plusSeconds(60)), is(true));
         String fresh = admin();
-        assertThat(SignedJWT.parse(fresh).getHeader().getKeyID(), is(newKid));
+        assertThat(SignedJWT.parse(fresh).getHeader().getKeyID(), is(oldKid));
         var jwks = get(client, "/auth/.well-known/jwks.json", null).body();
         assertThat(jwks, containsString(oldKid));
         assertThat(jwks, containsString(newKid));

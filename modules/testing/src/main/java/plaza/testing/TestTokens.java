@@ -21,11 +21,12 @@ import plaza.platform.security.TokenVerifier;
 
 /**
  * Access tokens signed with a key the test generated, shaped like auth's (ES256, {@code iss}
- * and {@code aud} "plaza", roles, email, name), for testing services without running auth.
+ * {@link TokenVerifier#DEFAULT_ISSUER}, {@code aud} "plaza", roles, email, name), for testing services without running auth.
  */
 public final class TestTokens {
 
-    public static final String ISSUER = "plaza";
+    /** What auth signs with when {@code plaza.jwt.issuer} is not set, and what verifiers expect then. */
+    public static final String ISSUER = TokenVerifier.DEFAULT_ISSUER;
     public static final String AUDIENCE = "plaza";
     private final ECKey key;
 

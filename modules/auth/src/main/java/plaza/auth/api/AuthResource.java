@@ -36,8 +36,11 @@ public final class AuthResource implements HttpService {
     private final SigningKeys keys;
     private final TokenVerifier tokens;
     private final AbuseLimits limits;
+    private final OidcDiscovery discovery;
 
-    public AuthResource(Accounts accounts, Sessions sessions, SigningKeys keys, TokenVerifier tokens, AbuseLimits limits) {
+    public AuthResource(Accounts accounts, Sessions sessions, SigningKeys keys, TokenVerifier tokens, AbuseLimits limits,
+                        OidcDiscovery discovery) {
+        this.discovery = discovery;
         this.accounts = accounts;
         this.sessions = sessions;
         this.keys = keys;
@@ -59,6 +62,8 @@ public final class AuthResource implements HttpService {
                 .post("/verify-email", this::verifyEmail).any("/verify-email", Problems.methodNotAllowed("GET", "POST"))
                 .post("/resend-verification", this::resendVerification)
                 .any("/resend-verification", Problems.methodNotAllowed("POST"))
+                .get("/.well-known/openid-configuration", discovery::send)
+                .any("/.well-known/openid-configuration", Problems.methodNotAllowed("GET"))
                 .get("/.well-known/jwks.json", this::jwks).any("/.well-known/jwks.json", Problems.methodNotAllowed("GET"))
                 .post("/keys/rotate", this::rotate).any("/keys/rotate", Problems.methodNotAllowed("POST"));
     }
@@ -132,7 +137,7 @@ public final class AuthResource implements HttpService {
     }
 
     private void jwks(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=" + SigningKeys.JWKS_MAX_AGE.toSeconds());
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.send(keys.publicKeys().toString(true));
     }
@@ -145,7 +150,8 @@ public final class AuthResource implements HttpService {
                                             + "to that PEM (the last key signs, all are published).");
         }
         ECKey key = keys.rotate();
-        Json.send(res, Status.CREATED_201, Map.of("kid", key.getKeyID(), "keys", keys.publicKeys().getKeys().size()));
+        Json.send(res, Status.CREATED_201, Map.of("kid", key.getKeyID(), "keys", keys.publicKeys().getKeys().size(),
+                                                  "signs_from", keys.signsFrom(key.getKeyID()).orElseThrow().toString()));
     }
 
     private static void noStore(ServerResponse res) {

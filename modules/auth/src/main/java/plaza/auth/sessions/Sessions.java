@@ -55,6 +55,19 @@ public final class Sessions {
     }
 
     public TokenResponse login(String rawEmail, String password) {
+        SignedIn signedIn = signIn(rawEmail, password, true);
+        return respond(signedIn.user(), signedIn.family(), signedIn.refreshToken());
+    }
+
+    /** A checked sign-in: the account, and with a session started its family and first refresh token. */
+    public record SignedIn(User user, String family, String refreshToken) {
+    }
+
+    /**
+     * Checks the password exactly as login does (lockout, enumeration-safe 401, rehash, last_login); starts a
+     * session only when asked (the OAuth sign-in page starts it when the authorization code is redeemed).
+     */
+    public SignedIn signIn(String rawEmail, String password, boolean startSession) {
         String email = Emails.normalize(rawEmail);
         Instant start = Jdbc.now();
         Before before = jdbc.read(c -> {
@@ -98,13 +111,52 @@ public final class Sessions {
             if (rehash != null) {
                 users.replacePasswordHash(c, user.id(), user.passwordHash(), rehash);
             }
+            if (!startSession) {
+                return null;
+            }
             return refreshTokens.issue(c, user.id(), family, now);
         });
         cache.invalidate(user.id()); // last_login changed
         metrics.login("success");
         User signedIn = new User(user.id(), user.email(), user.name(), null, user.emailVerified(), user.disabled(), user.roles(),
                                  user.createdAt(), user.updatedAt(), now);
-        return respond(signedIn, family, refresh);
+        return new SignedIn(signedIn, startSession ? family : null, refresh);
+    }
+
+    /**
+     * A new session for a signed-in user, bound to OAuth client {@code clientId}: an RFC 9068 access token and a
+     * refresh token that only that client can rotate.
+     */
+    public TokenResponse startSession(String userId, String clientId, String scope, Duration accessTtl, Duration refreshTtl) {
+        String family = UUID.randomUUID().toString();
+        Instant now = Jdbc.now();
+        record Started(User user, String refresh) {
+        }
+        Started started = jdbc.transaction(c -> {
+            Optional<User> user = users.findById(c, userId);
+            if (user.isEmpty() || user.get().disabled()) {
+                return new Started(null, null);
+            }
+            return new Started(user.get(), refreshTokens.issue(c, userId, family, now, clientId, refreshTtl));
+        });
+        if (started.user() == null) {
+            throw ProblemException.unauthorized("The account is not available any more.");
+        }
+        AccessTokens.Issued access = accessTokens.issue(started.user(), family, clientId, scope, accessTtl);
+        return new TokenResponse(access.token(), started.refresh(), "Bearer", access.expiresInSeconds(), UserView.of(started.user()));
+    }
+
+    /** The session (family) a refresh token belongs to, if it is usable: not revoked, not expired, not yet rotated. */
+    public Optional<RefreshTokens.Stored> activeRefreshToken(String token) {
+        Instant now = Jdbc.now();
+        return jdbc.transaction(c -> refreshTokens.lock(c, token))
+                .filter(s -> s.revokedAt() == null && s.expiresAt().isAfter(now) && s.rotatedAt() == null);
+    }
+
+    /** Revokes the session a token family id names (a redeemed authorization code presented again). */
+    public void revokeFamily(String family) {
+        Instant now = Jdbc.now();
+        jdbc.transaction(c -> refreshTokens.revokeFamily(c, family, now));
     }
 
     /** What login reads before hashing, in one connection. */
@@ -116,6 +168,14 @@ public final class Sessions {
     }
 
     public TokenResponse refresh(String token) {
+        return refresh(token, null, null, null);
+    }
+
+    /**
+     * Rotates a refresh token (reuse detection as for the JSON refresh); with {@code clientId} the new access
+     * token is an RFC 9068 one for that client, living {@code lifetime}.
+     */
+    public TokenResponse refresh(String token, String clientId, Duration lifetime, Duration refreshLifetime) {
         Instant now = Jdbc.now();
         Refreshed result = jdbc.transaction(c -> {
             Optional<RefreshTokens.Stored> stored = refreshTokens.lock(c, token);
@@ -128,6 +188,9 @@ public final class Sessions {
             }
             if (!s.expiresAt().isAfter(now)) {
                 return new Refreshed(null, null, null, "The refresh token has expired; sign in again.", "invalid");
+            }
+            if (s.clientId() != null && !s.clientId().equals(clientId)) {
+                return new Refreshed(null, null, null, "The refresh token was issued to another client.", "invalid");
             }
             Optional<User> user = users.findById(c, s.userId());
             if (user.isEmpty() || user.get().disabled()) {
@@ -145,7 +208,7 @@ public final class Sessions {
                 return new Refreshed(null, null, null, "The refresh token was already used; the session has been revoked "
                                                        + "for safety. Sign in again.", "reuse_detected");
             }
-            String next = refreshTokens.issue(c, s.userId(), s.familyId(), now);
+            String next = refreshTokens.issue(c, s.userId(), s.familyId(), now, s.clientId(), s.clientId() != null ? refreshLifetime : null);
             return new Refreshed(user.get(), s.familyId(), next, null, outcome);
         });
         metrics.refresh(result.outcome());
@@ -154,6 +217,10 @@ public final class Sessions {
                 LOG.log(Level.WARNING, "A rotated refresh token was reused after the grace window; its session was revoked");
             }
             throw ProblemException.unauthorized(result.failure());
+        }
+        if (clientId != null) {
+            AccessTokens.Issued access = accessTokens.issue(result.user(), result.family(), clientId, null, lifetime);
+            return new TokenResponse(access.token(), result.token(), "Bearer", access.expiresInSeconds(), UserView.of(result.user()));
         }
         return respond(result.user(), result.family(), result.token());
     }

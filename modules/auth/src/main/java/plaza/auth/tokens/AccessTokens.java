@@ -23,7 +23,7 @@ import plaza.auth.accounts.User;
 import plaza.platform.security.Caller;
 
 /**
- * Signs access tokens: ES256 JWTs with {@code iss} ({@code plaza.jwt.issuer}, "plaza"), {@code aud}
+ * Signs access tokens: ES256 JWTs with {@code iss} ({@code plaza.jwt.issuer}, else {@code auth.public-url}), {@code aud}
  * ({@code plaza.jwt.audience}, "plaza"), {@code sub} (user id), {@code exp}, {@code iat}, {@code nbf},
  * {@code jti}, {@code roles}, {@code email}, {@code name}, {@code email_verified} and {@code sid} (the
  * session, i.e. the refresh-token family). Lifetime {@code auth.access-token-ttl} (PT15M).
@@ -47,7 +47,7 @@ public final class AccessTokens {
 
     public static AccessTokens create(SigningKeys keys, Config root) {
         return new AccessTokens(keys,
-                                root.get("plaza.jwt.issuer").asString().orElse("plaza"),
+                                plaza.auth.AuthService.issuer(root),
                                 root.get("plaza.jwt.audience").asString().orElse("plaza"),
                                 root.get("auth.access-token-ttl").as(Duration.class).orElse(Duration.ofMinutes(15)));
     }
@@ -56,37 +56,89 @@ public final class AccessTokens {
     public record Issued(String token, long expiresInSeconds) {
     }
 
+    /** RFC 9068's media type for JWT access tokens issued through the OAuth endpoints. */
+    public static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    /** The role of a client-credentials token: a service acting for itself, never a user. */
+    public static final String SERVICE_ROLE = "service";
+
+    /** A user's token as the JSON login issues it ({@code typ: JWT}, seed 001's shape). */
     public Issued issue(User user, String sessionId) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .audience(audience)
-                .subject(user.id())
-                .issueTime(Date.from(now))
-                .notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString())
+        return issue(user, sessionId, null, null, ttl);
+    }
+
+    /**
+     * A user's token issued to OAuth client {@code clientId}: RFC 9068 ({@code typ: at+jwt}, {@code client_id},
+     * {@code scope}), with the same user claims as a login token, living {@code lifetime}.
+     */
+    public Issued issue(User user, String sessionId, String clientId, String scope, Duration lifetime) {
+        JWTClaimsSet.Builder claims = base(user.id(), lifetime)
                 .claim("roles", List.copyOf(user.roles()))
                 .claim("email", user.email())
                 .claim("name", user.name())
                 .claim("email_verified", user.emailVerified())
-                .claim(SESSION_CLAIM, sessionId)
-                .build();
+                .claim(SESSION_CLAIM, sessionId);
+        if (clientId != null) {
+            claims.claim("client_id", clientId);
+            if (scope != null && !scope.isEmpty()) {
+                claims.claim("scope", scope);
+            }
+        }
+        return sign(claims.build(), clientId != null ? AT_JWT : JOSEObjectType.JWT, lifetime);
+    }
+
+    /** A client-credentials token (RFC 9068 §2.2: {@code sub} is the client), role {@code service}. */
+    public Issued issueForClient(String clientId, String scope, Duration lifetime) {
+        JWTClaimsSet.Builder claims = base(clientId, lifetime)
+                .claim("client_id", clientId)
+                .claim("roles", List.of(SERVICE_ROLE));
+        if (scope != null && !scope.isEmpty()) {
+            claims.claim("scope", scope);
+        }
+        return sign(claims.build(), AT_JWT, lifetime);
+    }
+
+    private JWTClaimsSet.Builder base(String subject, Duration lifetime) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
+                .subject(subject)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString());
+    }
+
+    /** Signs any claims with the current signing key (ID tokens too). */
+    public Issued sign(JWTClaimsSet claims, JOSEObjectType type, Duration lifetime) {
         ECKey key = keys.signingKey();
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                                                  .type(JOSEObjectType.JWT)
+                                                  .type(type)
                                                   .keyID(key.getKeyID())
                                                   .build(), claims);
             jwt.sign(signers.computeIfAbsent(key.getKeyID(), kid -> signer(key)));
-            return new Issued(jwt.serialize(), ttl.toSeconds());
+            return new Issued(jwt.serialize(), lifetime.toSeconds());
         } catch (JOSEException e) {
-            throw new IllegalStateException("Cannot sign an access token: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot sign a token: " + e.getMessage(), e);
         }
+    }
+
+    public String issuer() {
+        return issuer;
     }
 
     public long ttlSeconds() {
         return ttl.toSeconds();
+    }
+
+    /** The session id ({@code sid}) of a token this service just signed. */
+    public static String sessionOf(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet().getStringClaim(SESSION_CLAIM);
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The session id of an already verified caller's token. */

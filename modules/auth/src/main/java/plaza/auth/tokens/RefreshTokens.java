@@ -25,14 +25,19 @@ public final class RefreshTokens {
 
     /** One stored token. */
     public record Stored(String hash, String familyId, String userId, Instant createdAt, Instant expiresAt,
-                         Instant rotatedAt, Instant revokedAt) {
+                         Instant rotatedAt, Instant revokedAt, String clientId) {
     }
 
     /** Stores a new token in {@code familyId} and returns the token itself (the only time it exists in clear). */
     public String issue(Connection c, String userId, String familyId, Instant now) throws SQLException {
+        return issue(c, userId, familyId, now, null, null);
+    }
+
+    /** The same for a session bound to OAuth client {@code clientId} (null: none), living {@code lifetime} (null: the default). */
+    public String issue(Connection c, String userId, String familyId, Instant now, String clientId, Duration lifetime) throws SQLException {
         String token = Hashes.newToken();
-        Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    Hashes.sha256(token), familyId, userId, now, now.plus(ttl));
+        Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at, client_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    Hashes.sha256(token), familyId, userId, now, now.plus(lifetime != null ? lifetime : ttl), clientId);
         return token;
     }
 
@@ -41,7 +46,7 @@ public final class RefreshTokens {
         if (!Hashes.plausibleToken(token)) {
             return Optional.empty();
         }
-        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT token_hash, family_id, user_id, created_at, expires_at, rotated_at, revoked_at "
+        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT token_hash, family_id, user_id, created_at, expires_at, rotated_at, revoked_at, client_id "
                                                     + "FROM refresh_tokens WHERE token_hash = ? FOR UPDATE", Hashes.sha256(token));
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -49,7 +54,7 @@ public final class RefreshTokens {
             }
             return Optional.of(new Stored(rs.getString("token_hash"), rs.getString("family_id"), rs.getString("user_id"),
                                           Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at"),
-                                          Jdbc.instant(rs, "rotated_at"), Jdbc.instant(rs, "revoked_at")));
+                                          Jdbc.instant(rs, "rotated_at"), Jdbc.instant(rs, "revoked_at"), rs.getString("client_id")));
         }
     }
 

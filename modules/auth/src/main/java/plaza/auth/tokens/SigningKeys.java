@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,6 +47,14 @@ import io.helidon.config.Config;
  * the same on every replica. When no key is configured and a key directory is set, a key is generated there
  * on first start (standalone); {@link #rotate()} adds a newer one. The directory is re-read every
  * {@code auth.key-reload-interval} (PT30S), so a rotated Kubernetes Secret is picked up without a restart.
+ *
+ * <p>Rollover without rejections: a key of the directory is published at once but signs only
+ * {@code auth.key-publish-ahead} (PT2M) after its file's modification time, so every verifier that caches the
+ * JWKS (for at most {@link #JWKS_MAX_AGE}, what the JWKS route's Cache-Control allows, plus the reload interval of
+ * the other replicas) has the new key before the first token it signed arrives. Until then the newest key that
+ * may sign keeps signing; with no such key (a fresh key directory) the oldest key signs. Keys from
+ * {@code auth.signing-key(-file)} sign by position (the last); rotate them in two steps (docs/auth.md).
+ * Nothing is unpublished here: a key leaves the JWKS when its file is removed.
  */
 public final class SigningKeys {
 
@@ -54,22 +63,40 @@ public final class SigningKeys {
             "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
 
+    /** How long a client may cache the JWKS (the route's {@code Cache-Control: max-age}). */
+    public static final java.time.Duration JWKS_MAX_AGE = java.time.Duration.ofSeconds(60);
+
+    /** A key and the moment from which it may sign. */
+    private record Loaded(ECKey key, java.time.Instant signsFrom) {
+    }
+
     private final Path directory;
+    private final java.time.Clock clock;
+    private final java.time.Duration publishAhead;
     private final String fileKeys;
     private final String inlineKeys;
     private final long reloadNanos;
     private volatile List<ECKey> keys;
+    private volatile List<Loaded> loaded;
     private volatile JWKSet publicSet;
     private volatile long loadedAt;
 
-    private SigningKeys(Path directory, String fileKeys, String inlineKeys, long reloadNanos) {
+    private SigningKeys(Path directory, String fileKeys, String inlineKeys, long reloadNanos, java.time.Clock clock,
+                        java.time.Duration publishAhead) {
         this.directory = directory;
+        this.clock = clock;
+        this.publishAhead = publishAhead;
         this.fileKeys = fileKeys;
         this.inlineKeys = inlineKeys;
         this.reloadNanos = reloadNanos;
     }
 
     public static SigningKeys create(Config auth) {
+        return create(auth, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock of the caller's (tests move it instead of waiting for publication). */
+    public static SigningKeys create(Config auth, java.time.Clock clock) {
         Path directory = auth.get("key-directory").asString().asOptional().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
         String fileKeys = null;
         var file = auth.get("signing-key-file").asString().asOptional().filter(s -> !s.isBlank());
@@ -82,7 +109,12 @@ public final class SigningKeys {
         }
         String inline = auth.get("signing-key").asString().asOptional().filter(s -> !s.isBlank()).orElse(null);
         long reload = auth.get("key-reload-interval").as(java.time.Duration.class).orElse(java.time.Duration.ofSeconds(30)).toNanos();
-        SigningKeys keys = new SigningKeys(directory, fileKeys, inline, reload);
+        java.time.Duration ahead = auth.get("key-publish-ahead").as(java.time.Duration.class).orElse(java.time.Duration.ofMinutes(2));
+        if (ahead.compareTo(JWKS_MAX_AGE) < 0) {
+            LOG.log(Level.WARNING, "auth.key-publish-ahead " + ahead + " is shorter than the JWKS cache time " + JWKS_MAX_AGE
+                                   + ": verifiers that cache the key set may refuse tokens of a new key for a while");
+        }
+        SigningKeys keys = new SigningKeys(directory, fileKeys, inline, reload, clock, ahead);
         keys.reload();
         if (keys.keys.isEmpty()) {
             if (directory == null) {
@@ -96,11 +128,22 @@ public final class SigningKeys {
         return keys;
     }
 
-    /** The key new tokens are signed with (the newest). */
+    /** The key new tokens are signed with: the last one whose publication time has passed (see the class comment). */
     public ECKey signingKey() {
         maybeReload();
-        List<ECKey> current = keys;
-        return current.getLast();
+        List<Loaded> current = loaded;
+        java.time.Instant now = clock.instant();
+        for (int i = current.size() - 1; i >= 0; i--) {
+            if (!current.get(i).signsFrom().isAfter(now)) {
+                return current.get(i).key();
+            }
+        }
+        return current.stream().min(java.util.Comparator.comparing(Loaded::signsFrom)).orElseThrow().key();
+    }
+
+    /** When {@code kid} signs (or signed) first; empty for a key not loaded. */
+    public java.util.Optional<java.time.Instant> signsFrom(String kid) {
+        return loaded.stream().filter(l -> l.key().getKeyID().equals(kid)).map(Loaded::signsFrom).findFirst();
     }
 
     /** Every public key, as served at {@code /auth/.well-known/jwks.json}. */
@@ -119,7 +162,7 @@ public final class SigningKeys {
         return directory != null;
     }
 
-    /** Generates a new key in the key directory; it signs from now on and the older ones stay published. */
+    /** Generates a new key in the key directory: published now, signing after {@code auth.key-publish-ahead}; the older ones stay published. */
     public synchronized ECKey rotate() {
         if (directory == null) {
             throw new IllegalStateException("No auth.key-directory to keep a new key in; rotate by adding a key to the configured PEM");
@@ -132,7 +175,7 @@ public final class SigningKeys {
             String pem = "-----BEGIN PRIVATE KEY-----\n"
                          + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
                          + "\n-----END PRIVATE KEY-----\n";
-            String name = "es256-" + FILE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + ".pem";
+            String name = "es256-" + FILE_TIME.format(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)) + ".pem";
             Path tmp = Files.createTempFile(directory, ".new-", ".tmp");
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
@@ -140,6 +183,7 @@ public final class SigningKeys {
                 // not a POSIX file system
             }
             Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+            Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(clock.instant()));
             Files.move(tmp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             reload();
             ECKey key = keys.getLast();
@@ -164,16 +208,23 @@ public final class SigningKeys {
 
     private synchronized void reload() {
         List<ECKey> found = new ArrayList<>();
+        Map<String, java.time.Instant> signsFrom = new java.util.HashMap<>();
         if (fileKeys != null) {
             found.addAll(parse(fileKeys, "auth.signing-key-file"));
         }
         if (inlineKeys != null) {
             found.addAll(parse(inlineKeys, "auth.signing-key"));
         }
+        found.forEach(k -> signsFrom.put(k.getKeyID(), java.time.Instant.EPOCH)); // configured keys sign by position
         if (directory != null && Files.isDirectory(directory)) {
             try (Stream<Path> files = Files.list(directory)) {
                 for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-                    found.addAll(parse(Files.readString(file, StandardCharsets.US_ASCII), file.toString()));
+                    // The file's time is the same on every replica that shares the directory, so all switch together.
+                    java.time.Instant published = Files.getLastModifiedTime(file).toInstant();
+                    for (ECKey key : parse(Files.readString(file, StandardCharsets.US_ASCII), file.toString())) {
+                        found.add(key);
+                        signsFrom.put(key.getKeyID(), published.plus(publishAhead));
+                    }
                 }
             } catch (IOException e) {
                 if (keys != null) {
@@ -196,6 +247,7 @@ public final class SigningKeys {
             return;
         }
         keys = List.copyOf(unique);
+        loaded = unique.stream().map(k -> new Loaded(k, signsFrom.get(k.getKeyID()))).toList();
         publicSet = new JWKSet(unique.stream().map(k -> (JWK) k.toPublicJWK()).toList());
         loadedAt = System.nanoTime();
     }

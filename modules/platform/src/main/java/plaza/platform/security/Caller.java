@@ -18,6 +18,11 @@ public record Caller(String id, String email, String name, Set<String> roles, bo
         return !now.isBefore(expiresAt);
     }
 
+    /** A service acting for itself (an OAuth client-credentials token carries role {@code service}), not a user. */
+    public boolean isService() {
+        return roles.contains("service");
+    }
+
     public boolean hasRole(String role) {
         return roles.contains(role);
     }

@@ -49,12 +49,12 @@ class TokenVerifierTest {
     @BeforeAll
     static void keys() throws Exception {
         key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
-        verifier = TokenVerifier.create(new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())), "plaza", "plaza");
+        verifier = TokenVerifier.create(new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())), TokenVerifier.DEFAULT_ISSUER, "plaza");
     }
 
     static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer("plaza").audience("plaza").subject("u-1")
+        return new JWTClaimsSet.Builder().issuer(TokenVerifier.DEFAULT_ISSUER).audience("plaza").subject("u-1")
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(900)))
                 .claim("email", "a@example.com").claim("name", "Ann").claim("roles", List.of("user", "admin"))
@@ -161,7 +161,7 @@ class TokenVerifierTest {
     @Test
     void rs256IsAccepted() throws Exception {
         RSAKey rsa = new RSAKeyGenerator(2048).keyID("r1").generate();
-        TokenVerifier rsaVerifier = TokenVerifier.create(new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())), "plaza", "plaza");
+        TokenVerifier rsaVerifier = TokenVerifier.create(new ImmutableJWKSet<>(new JWKSet(rsa.toPublicJWK())), TokenVerifier.DEFAULT_ISSUER, "plaza");
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("r1").build(), claims().build());
         jwt.sign(new RSASSASigner(rsa));
         assertThat(rsaVerifier.verify(jwt.serialize()).id(), is("u-1"));
