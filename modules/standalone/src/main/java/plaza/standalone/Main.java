@@ -22,6 +22,7 @@ public final class Main {
         System.out.printf("""
 
                 Plaza is ready in %.1f s — %s
+                  %s/                         the web app (shop, recipes)
                   %s/health                   seed 003 health
                   %s/api/v1/echo?q=hello      seed 003 echo
                   %s/observe/health/ready     readiness
@@ -29,7 +30,7 @@ public final class Main {
                   %s/auth/dev/outbox          mails auth sent (dev mailbox; see docs/auth.md)
                 Services: %s. Data: %s. Stop with Ctrl-C.
                 %n""",
-                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base, base,
+                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base, base, base,
                 plaza.services().stream().map(s -> s.name()).toList(),
                 config.get("standalone.data-dir").asString().orElse("plaza-data"));
     }

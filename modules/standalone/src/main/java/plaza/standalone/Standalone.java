@@ -19,6 +19,7 @@ import plaza.assistant.AssistantService;
 import plaza.catalog.CatalogService;
 import plaza.chat.ChatService;
 import plaza.recipe.RecipeService;
+import plaza.web.WebApp;
 
 /**
  * All Plaza services in one process on one port, over embedded databases kept in a data directory
@@ -61,6 +62,7 @@ public final class Standalone implements AutoCloseable {
         services.add(AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
+        services.add(WebApp.create()); // last: its / and /app/ routes come after every API route
     }
 
     /**
