@@ -10,7 +10,7 @@ let categories = null;
 function productCard(p) {
   return h('li', { class: 'item product' },
     h('a', { href: `#/products/${p.id}`, class: 'name' }, p.name),
-    h('span', { class: 'brand' }, p.brand),
+    h('span', { class: 'maker' }, p.brand),
     price(p),
     p.stock === 0 ? h('span', { class: 'soldout' }, t('product.soldOut')) : null);
 }
@@ -77,7 +77,7 @@ export function productPage(params, go, id) {
       }
     });
     render(body,
-      h('p', { class: 'brand' }, `${t('product.brand')}: `, p.brand, ' · ', `${t('product.category')}: `, p.category),
+      h('p', { class: 'maker' }, `${t('product.brand')}: `, p.brand, ' · ', `${t('product.category')}: `, p.category),
       h('p', {}, price(p)),
       h('p', {}, p.stock > 0 ? `${t('product.stock')}: ${formatNumber(p.stock)}` : t('product.soldOut')),
       p.reviewCount ? h('p', {}, t('product.rating', { rating: p.rating, count: formatNumber(p.reviewCount) })) : null,
