@@ -50,6 +50,7 @@ class WebAppBrowserTest {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PLAZA_CHROMIUM", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("PLAZA_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final boolean BROWSER_PRESENT = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final String ADMIN_EMAIL = "admin@plaza.example";
     private static final String ADMIN_PASSWORD = "violet-Harbor-Moss-7";
@@ -62,13 +63,13 @@ class WebAppBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "1".equals(System.getenv("PLAZA_REQUIRE_BROWSER"))) {
+        if (!BROWSER_PRESENT && "1".equals(System.getenv("PLAZA_REQUIRE_BROWSER"))) {
             throw new IllegalStateException("PLAZA_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER
                                             + " is missing: run scripts/install-browser.sh");
         }
-        Assumptions.assumeTrue(present, "Browser tests skipped: no " + CHROMIUM + " / " + CHROMEDRIVER
-                                        + " (install them with scripts/install-browser.sh)");
+        if (!BROWSER_PRESENT) {
+            return; // each test is skipped, with the reason, in freshTab()
+        }
         Path data = Files.createTempDirectory("plaza-browser-test");
         // A fixed free port, not 0: recipe calls catalog at server.port (its default catalog URL) for the
         // products per ingredient, and reads it before the server has bound.
@@ -106,6 +107,9 @@ class WebAppBrowserTest {
 
     @BeforeEach
     void freshTab() {
+        // Per test rather than in @BeforeAll, so the report counts each one as skipped and says why.
+        Assumptions.assumeTrue(BROWSER_PRESENT, "Browser test skipped: no " + CHROMIUM + " / " + CHROMEDRIVER
+                                                + " (install them with scripts/install-browser.sh)");
         browser.manage().window().setSize(new Dimension(1280, 900));
         browser.get(base + "/");
         browser.executeScript("sessionStorage.clear(); localStorage.clear();");
