@@ -145,6 +145,16 @@ class WebAppBrowserTest {
         click(By.cssSelector("#login-form button[type=submit]"));
         wait.until(ExpectedConditions.textToBe(By.cssSelector(".hello"), "김민지님"));
 
+        // Quiet refresh: a session a minute from expiry is refreshed (new tokens) with no visible change.
+        String before = (String) browser.executeScript("""
+                const s = JSON.parse(sessionStorage.getItem('plaza.session'));
+                s.expiresAt = Date.now() + 61000;
+                sessionStorage.setItem('plaza.session', JSON.stringify(s));
+                return s.refresh;""");
+        browser.navigate().refresh();
+        wait.until(d -> !before.equals(browser.executeScript("return JSON.parse(sessionStorage.getItem('plaza.session')).refresh")));
+        assertThat(browser.findElement(By.cssSelector(".hello")).getText(), is("김민지님"));
+
         click(By.linkText("콕 상품"));
         type(By.name("q"), "김치");
         click(By.cssSelector("#product-search button[type=submit]"));

@@ -61,7 +61,8 @@ public final class WebApp implements PlazaService {
         String hash = contentHash("web/app");
         this.appPath = "/app/" + hash;
         this.index = resource("web/index.html").replace("{{app}}", appPath).getBytes(StandardCharsets.UTF_8);
-        this.indexTag = "\"" + hash + "\"";
+        // Weak: the same page gzip-compressed is other bytes but, to a client, the same representation.
+        this.indexTag = "W/\"" + hash + "\"";
     }
 
     public static WebApp create() {
@@ -107,7 +108,7 @@ public final class WebApp implements PlazaService {
         res.header(CACHE_REVALIDATE);
         res.header(HeaderNames.ETAG, indexTag);
         String ifNoneMatch = req.headers().first(HeaderNames.IF_NONE_MATCH).orElse("");
-        if (ifNoneMatch.contains(indexTag) || ifNoneMatch.trim().equals("*")) {
+        if (ifNoneMatch.contains(indexTag.substring(2)) || ifNoneMatch.trim().equals("*")) {
             res.status(Status.NOT_MODIFIED_304).send();
             return;
         }
