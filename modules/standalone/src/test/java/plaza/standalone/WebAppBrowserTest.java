@@ -84,15 +84,19 @@ class WebAppBrowserTest {
                 "catalog.demo-data", "true", "recipe.demo-data", "true",
                 "auth.admin.email", ADMIN_EMAIL, "auth.admin.password", ADMIN_PASSWORD)));
         base = "http://127.0.0.1:" + plaza.port();
+        browser = newBrowser();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    private static ChromeDriver newBrowser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
                              "--no-first-run", "--lang=ko-KR", "--window-size=1280,900");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                                           .usingAnyFreePort().build(), options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(10));
-        Files.createDirectories(SCREENSHOTS);
+        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                                        .usingAnyFreePort().build(), options);
     }
 
     @AfterAll
@@ -211,6 +215,68 @@ class WebAppBrowserTest {
         } catch (NoAlertPresentException expected) {
             // the name stayed text
         }
+    }
+
+    /** Two shoppers in two browsers join one group; each sees the other's message; markup in one stays text. */
+    @Test
+    void twoBrowsersInOneGroupSeeEachOthersMessages() {
+        String group = "web-" + System.nanoTime();
+        signIn(browser, registerByApi("지수"));
+        ChromeDriver other = newBrowser();
+        try {
+            WebDriverWait otherWait = new WebDriverWait(other, Duration.ofSeconds(10));
+            other.get(base + "/");
+            signIn(other, registerByApi("현우"));
+            for (ChromeDriver b : List.of(browser, other)) {
+                b.get(base + "/#/chat?group=" + group);
+            }
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-online"), "2명"));
+            say(browser, "안녕하세요, 현우님!");
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "안녕하세요, 현우님!"));
+            say(other, XSS);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), XSS));
+            assertThat(browser.findElements(By.cssSelector("main img")).size(), is(0));
+            assertThat(browser.findElement(By.cssSelector("#chat-messages li:last-child .sender")).getText(), is("현우"));
+            screenshots("chat");
+            try {
+                browser.switchTo().alert();
+                throw new AssertionError("an alert fired");
+            } catch (NoAlertPresentException expected) {
+                // the message stayed text
+            }
+            // A newcomer (a reload) gets the history.
+            other.navigate().refresh();
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "안녕하세요, 현우님!"));
+        } finally {
+            other.quit();
+        }
+    }
+
+    private static void say(ChromeDriver b, String text) {
+        WebElement input = new WebDriverWait(b, Duration.ofSeconds(10))
+                .until(ExpectedConditions.elementToBeClickable(By.cssSelector("#chat-send input[name=message]")));
+        input.sendKeys(text);
+        b.findElement(By.cssSelector("#chat-send button[type=submit]")).click();
+    }
+
+    /** A new account through the API; returns its email (password: the shared one below). */
+    private static String registerByApi(String name) {
+        String email = "chat-" + System.nanoTime() + "@example.com";
+        Http1Client client = Http1Client.builder().baseUri(base).build();
+        try (Http1ClientResponse res = client.post("/auth/register").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(Json.write(Map.of("email", email, "password", "orange-Kettle-Sky-4", "name", name)))) {
+            assertThat(res.status(), is(Status.CREATED_201));
+        }
+        return email;
+    }
+
+    private static void signIn(ChromeDriver b, String email) {
+        WebDriverWait w = new WebDriverWait(b, Duration.ofSeconds(10));
+        b.get(base + "/#/login");
+        w.until(ExpectedConditions.visibilityOfElementLocated(By.name("email"))).sendKeys(email);
+        b.findElement(By.name("password")).sendKeys("orange-Kettle-Sky-4");
+        b.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        w.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
     }
 
     @Test

@@ -28,6 +28,11 @@ export function currentUser() {
   return session?.user ?? null;
 }
 
+/** The current access token (for a WebSocket's subprotocol), or null. */
+export function accessToken() {
+  return session?.access ?? null;
+}
+
 export function onSessionChange(fn) {
   listeners.add(fn);
 }
@@ -46,7 +51,7 @@ function store(tokens) {
     sessionStorage.removeItem(KEY);
   }
   scheduleRefresh();
-  listeners.forEach((fn) => fn(currentUser()));
+  listeners.forEach((fn) => fn(currentUser(), accessToken()));
 }
 
 function scheduleRefresh() {

@@ -7,6 +7,7 @@ import { home } from './pages/home.js';
 import { loginPage, registerPage } from './pages/account.js';
 import { productsPage, productPage, wishlistPage } from './pages/kok.js';
 import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
+import { chatPage } from './pages/chat.js';
 
 const routes = [
   [/^\/$/, home],
@@ -19,6 +20,7 @@ const routes = [
   [/^\/recipes\/(\d+)$/, recipePage],
   [/^\/cook$/, cookPage],
   [/^\/bookmarks$/, bookmarksPage],
+  [/^\/chat$/, chatPage],
 ];
 
 const main = document.getElementById('main');
@@ -57,7 +59,7 @@ function shell() {
   const link = (href, key) => h('a', { href, 'aria-current': here === href.slice(1) ? 'page' : null }, t(key));
   render(nav,
     link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'),
-    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks')] : null);
+    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat')] : null);
   const user = currentUser();
   const other = currentLang() === 'ko' ? 'en' : 'ko';
   render(document.getElementById('account'),
