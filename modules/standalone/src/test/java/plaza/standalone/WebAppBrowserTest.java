@@ -165,6 +165,8 @@ class WebAppBrowserTest {
         WebElement first = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#product-results .name")));
         assertThat(first.getText(), containsString("김치"));
         assertThat(browser.getCurrentUrl(), containsString("q=%EA%B9%80%EC%B9%98"));
+        // Words and no sort chosen: the server's default order for a query, relevance, and the menu says so.
+        assertThat(browser.findElement(By.name("sort")).getAttribute("value"), is("relevance"));
         screenshots("products-kimchi");
         String product = first.getText();
         first.click();

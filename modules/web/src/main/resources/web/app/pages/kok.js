@@ -28,7 +28,11 @@ export function productsPage(params, go) {
     field(t('products.minPrice'), min), field(t('products.maxPrice'), max),
     field(t('products.sort'), sort),
     h('button', { type: 'submit' }, t('products.search')));
-  const filters = () => ({ q: q.value, category: category.value, minPrice: min.value, maxPrice: max.value, sort: sort.value });
+  // The sort is sent only when chosen: otherwise the server's default applies (relevance with words, else popular).
+  let sortChosen = params.has('sort');
+  sort.addEventListener('change', () => { sortChosen = true; });
+  const filters = () => ({ q: q.value, category: category.value, minPrice: min.value, maxPrice: max.value,
+    sort: sortChosen ? sort.value : '' });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     go(`#/products${query(filters())}`);
