@@ -95,8 +95,22 @@ class WebAppBrowserTest {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
                              "--no-first-run", "--lang=ko-KR", "--window-size=1280,900");
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                                        .usingAnyFreePort().build(), options);
+        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                                                       .usingAnyFreePort().build(), options);
+        // Before any page script: keep every WebSocket the page opens, and while __plazaOffline is set send new
+        // ones to a closed port, so a test can cut the network for the chat socket (no inline script in the app).
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                (() => {
+                  const Real = window.WebSocket;
+                  window.__plazaSockets = [];
+                  window.WebSocket = class extends Real {
+                    constructor(url, protocols) {
+                      super(window.__plazaOffline ? 'ws://127.0.0.1:9/' : url, protocols);
+                      window.__plazaSockets.push(this);
+                    }
+                  };
+                })();"""));
+        return driver;
     }
 
     @AfterAll
@@ -249,6 +263,15 @@ class WebAppBrowserTest {
             // A newcomer (a reload) gets the history.
             other.navigate().refresh();
             otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "안녕하세요, 현우님!"));
+
+            // A network drop: the first browser's socket dies and reconnecting fails for a while; a message
+            // sent meanwhile shows once it is back (rejoined with sinceSeq, the server replays it).
+            browser.executeScript("window.__plazaOffline = true; window.__plazaSockets.at(-1).close();");
+            say(other, "그동안 온 메시지");
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "그동안 온 메시지"));
+            browser.executeScript("window.__plazaOffline = false;");
+            new WebDriverWait(browser, Duration.ofSeconds(15))
+                    .until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "그동안 온 메시지"));
         } finally {
             other.quit();
         }
