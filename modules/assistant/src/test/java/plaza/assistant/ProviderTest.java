@@ -94,6 +94,18 @@ class ProviderTest {
     }
 
     @Test
+    void aReplyWithNulFromTheProviderIsStoredWithoutIt() {
+        // Before: the NUL reached PostgreSQL with the reply and the turn failed.
+        String id = api.conversation(token, "{}");
+        UPSTREAM.enqueue(new FakeUpstream.Reply("odd \u0000 bytes \u0007 here", new int[]{5, 5}, Duration.ZERO, "stop"));
+        var reply = api.post("/ai/conversations/" + id + "/messages", token, "{\"content\":\"Hello\"}");
+        assertThat(reply.text(), reply.status(), is(201));
+        assertThat(reply.json().path("content").asText(), is("odd \uFFFD bytes \uFFFD here"));
+        assertThat(api.get("/ai/conversations/" + id, token).json().path("messages").get(1).path("content").asText(),
+                   is("odd \uFFFD bytes \uFFFD here"));
+    }
+
+    @Test
     void consecutiveRepliesReuseOneKeptAliveUpstreamConnection() {
         String id = api.conversation(token, "{}");
         UPSTREAM.endOfBodyDelay(Duration.ofMillis(30)); // the chunked body ends a little after [DONE]

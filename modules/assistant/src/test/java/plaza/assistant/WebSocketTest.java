@@ -188,6 +188,15 @@ class WebSocketTest {
         assertThat(notFound.path("requestId").asText(), is("b"));
         frames.send("{\"action\":\"message\",\"conversationId\":\"" + other + "\",\"content\":42,\"requestId\":\"c\"}");
         assertThat(frames.next().path("status").asInt(), is(400));
+        // The platform's text and number rules reach frames too: NUL (PostgreSQL refuses it), a lone surrogate, 1e309.
+        String mine = api.conversation(token, "{}");
+        frames.send("{\"action\":\"message\",\"conversationId\":\"" + mine + "\",\"content\":\"hi\\u0000\",\"requestId\":\"d\"}");
+        assertThat(frames.next().path("detail").asText(), is("content: must not contain NUL (U+0000)"));
+        frames.send("{\"action\":\"message\",\"conversationId\":\"" + mine + "\",\"content\":\"\\ud800\",\"requestId\":\"e\"}");
+        assertThat(frames.next().path("status").asInt(), is(400));
+        frames.send("{\"action\":\"ping\",\"requestId\":1e309}");
+        assertThat(frames.next().path("detail").asText(), is("requestId: is out of range (numbers must be at most 1.7976931348623157e308 in size)"));
+        assertThat(api.get("/ai/conversations/" + mine, token).json().path("messages").size(), is(0));
         frames.send("{\"action\":\"cancel\",\"requestId\":\"nothing-running\"}");
         assertThat(frames.next().path("status").asInt(), is(404));
         frames.send("{\"action\":\"ping\"}");

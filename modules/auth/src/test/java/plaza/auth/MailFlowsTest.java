@@ -22,6 +22,7 @@ import plaza.platform.db.Database;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static plaza.auth.AuthFixture.PASSWORD;
 import static plaza.auth.AuthFixture.awaitMail;
@@ -68,6 +69,10 @@ class MailFlowsTest {
         assertThat(accepted.status(), is(Status.ACCEPTED_202));
         String mail = awaitMail(email, "Reset your Plaza password");
         assertThat(mail, containsString("expires in 1 hour"));
+        // The mail is read by a person: it says what to do with the link and the code, not which API to call.
+        assertThat(mail, not(containsString("POST ")));
+        assertThat(mail, containsString("copy it into your browser's address bar"));
+        assertThat(mail, containsString("asks you for a reset code"));
         String link = AuthFixture.linkIn(mail);
         assertThat(link, startsWith("http://plaza.test/auth/reset-password?token="));
 
@@ -163,6 +168,8 @@ class MailFlowsTest {
         String email = email("verify");
         register(client, email, PASSWORD);
         String mail = awaitMail(email, "Confirm your email address");
+        assertThat(mail, not(containsString("POST ")));
+        assertThat(mail, containsString("asks you for a confirmation code"));
         String link = AuthFixture.linkIn(mail);
         assertThat(link, startsWith("http://plaza.test/auth/verify-email?token="));
         URI uri = URI.create(link);

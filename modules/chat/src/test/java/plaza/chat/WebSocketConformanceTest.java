@@ -15,7 +15,6 @@ import plaza.testing.TestTokens;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
 import static plaza.testing.RawWs.CLOSE;
 import static plaza.testing.RawWs.CONTINUATION;
 import static plaza.testing.RawWs.PING;
@@ -178,7 +177,7 @@ class WebSocketConformanceTest {
                 assertThat(id, f.opcode(), is(TEXT));
                 JsonNode reply = Json.parse(f.text());
                 assertThat(id + " -> " + f.text(), reply.path("type").asText(), is("error"));
-                assertThat(reply.path("message").asText(), startsWith("\"requestId\""));
+                assertThat(reply.path("message").asText(), containsString("requestId")); // from the frame check or the JSON number rule
             }
             ws.send(text("{\"action\":\"ping\",\"requestId\":12}"));
             assertThat(Json.parse(ws.nextText().text()).path("requestId").asLong(), is(12L));

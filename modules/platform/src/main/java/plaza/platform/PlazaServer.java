@@ -16,15 +16,20 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import plaza.platform.http.CorsPolicy;
+import plaza.platform.http.Http10Selector;
+import plaza.platform.http.HttpFraming;
+import plaza.platform.http.NotHttpSelector;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
+import plaza.platform.http.ResponseEncoding;
 import plaza.platform.http.SeedEndpoints;
 import plaza.platform.observe.HttpObservation;
 import plaza.platform.observe.MetricsEndpoint;
 import plaza.platform.observe.Telemetry;
 
 /**
- * Builds a Plaza web server around some services: problem+json errors, CORS, RED metrics and access
+ * Builds a Plaza web server around some services: problem+json errors, HTTP framing checks, HEAD and
+ * HTTP/1.0 ({@link HttpFraming}), gzip ({@link ResponseEncoding}), CORS, RED metrics and access
  * log, seed 003's endpoints, and {@code /observe/{health,metrics}} — on the HTTP port, or on its own
  * port when {@code plaza.observe.port} ({@code PLAZA_OBSERVE_PORT}) is set, as the chart does.
  */
@@ -55,14 +60,23 @@ public final class PlazaServer {
                                          .tcpNoDelay(connection.get("tcp-no-delay").asBoolean().orElse(true))
                                          .build());
         server.directHandlers(Problems.directHandlers());
+        // HTTP/1.0 requests and bytes that are no HTTP at all (a TLS handshake) get their own connections;
+        // everything else goes on to Helidon's HTTP/1.1 connection, as before.
+        server.addConnectionSelector(new NotHttpSelector());
+        server.addConnectionSelector(new Http10Selector());
+        server.contentEncoding(new ResponseEncoding(
+                config.get("plaza.compression.min-size").asInt().orElse(ResponseEncoding.DEFAULT_MIN_SIZE)));
 
         int observePort = config.get("plaza.observe.port").asInt().orElse(0);
         if (observePort > 0) {
             String host = config.get("server.host").asString().orElse("0.0.0.0");
             server.putSocket("observe", socket -> socket.port(observePort).host(host)
                     .directHandlers(Problems.directHandlers())
+                    .addConnectionSelector(new NotHttpSelector())
+                    .addConnectionSelector(new Http10Selector())
                     .routing(routing -> {
                         Problems.register(routing);
+                        routing.addFilter((chain, req, res) -> HttpFraming.filter(req, res, framed -> framed.proceed(chain::proceed)));
                         routing.register("/observe/metrics", new MetricsEndpoint());
                     }));
         }
@@ -156,11 +170,13 @@ public final class PlazaServer {
         Problems.register(routing);
         // One filter, not three: every filter in Helidon's chain costs every request a chain step (an iterator
         // call and a call through the Filter interface). Observation wraps the checks, so their 400s and 403s
-        // are counted and logged.
-        routing.addFilter((chain, req, res) -> observation.observe(chain, req, res, routed -> {
-            requireEncodedTarget(req);
-            cors.filter(routed, req, res);
-        }));
+        // are counted and logged (framing refusals as route=unmatched); HttpFraming's closing of the connection
+        // comes after, outside.
+        routing.addFilter((chain, req, res) -> HttpFraming.filter(req, res, framed -> observation.observe(chain, req, res,
+                routed -> framed.proceed(() -> {
+                    requireEncodedTarget(req);
+                    cors.filter(routed, req, res);
+                }))));
         // Straight onto the top-level rules rather than register("/", ...): a registered service is a nested
         // route list, and every request it answers pays for a sub-crawl and a merged copy of its path
         // parameters (measured: 1–2% of a /health request's CPU in standalone, plus the garbage).

@@ -31,6 +31,12 @@ class ObservePortTest {
             try (var res = observe.get("/observe/metrics").request()) {
                 assertThat(res.as(String.class), containsString("# TYPE"));
             }
+            // The observe port gets the same framing as the API port: HEAD without a body, HTTP/1.0 answered and closed.
+            try (var res = observe.head("/observe/metrics").request()) {
+                assertThat(res.status().code(), is(200));
+                assertThat(res.headers().contentLength().orElse(0L) > 0, is(true));
+            }
+            assertThat(rawHttp10(observePort, "/observe/health/live"), org.hamcrest.Matchers.startsWith("HTTP/1.1 200"));
             assertThat(status(api, "/observe/health/ready"), is(404));
             assertThat(status(api, "/observe/metrics"), is(404));
             assertThat(status(api, "/health"), is(200));
@@ -44,6 +50,17 @@ class ObservePortTest {
     private static int status(Http1Client client, String path) {
         try (var res = client.get(path).request()) {
             return res.status().code();
+        }
+    }
+
+    /** GET as HTTP/1.0, read until the server closes (10 s at most). */
+    private static String rawHttp10(int port, String path) {
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -18,20 +18,24 @@ public final class Main {
         Config config = PlazaConfig.load();
         Standalone plaza = Standalone.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(plaza::close, "plaza-stop"));
-        String base = "http://localhost:" + plaza.port();
-        System.out.printf("""
+        System.out.print(banner((System.currentTimeMillis() - started) / 1e3, "http://localhost:" + plaza.port(), plaza.devOutbox(),
+                                plaza.services().stream().map(s -> s.name()).toList(),
+                                config.get("standalone.data-dir").asString().orElse("plaza-data")));
+    }
 
-                Plaza is ready in %.1f s — %s
-                  %s/                         the web app (shop, recipes)
-                  %s/health                   seed 003 health
-                  %s/api/v1/echo?q=hello      seed 003 echo
-                  %s/observe/health/ready     readiness
-                  %s/observe/metrics          Prometheus metrics
-                  %s/auth/dev/outbox          mails auth sent (dev mailbox; see docs/auth.md)
-                Services: %s. Data: %s. Stop with Ctrl-C.
-                %n""",
-                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base, base, base,
-                plaza.services().stream().map(s -> s.name()).toList(),
-                config.get("standalone.data-dir").asString().orElse("plaza-data"));
+    /** What standalone prints once it is ready; the dev outbox line only when auth runs the dev mailbox (no SMTP host). */
+    static String banner(double seconds, String base, boolean devOutbox, java.util.List<String> services, String dataDir) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%nPlaza is ready in %.1f s — %s%n", seconds, base));
+        out.append("  ").append(base).append("/                         the web app (shop, recipes, chat)\n");
+        out.append("  ").append(base).append("/health                   seed 003 health\n");
+        out.append("  ").append(base).append("/api/v1/echo?q=hello      seed 003 echo\n");
+        out.append("  ").append(base).append("/observe/health/ready     readiness\n");
+        out.append("  ").append(base).append("/observe/metrics          Prometheus metrics\n");
+        if (devOutbox) {
+            out.append("  ").append(base).append("/auth/dev/outbox          mails auth sent (dev mailbox; see docs/auth.md)\n");
+        }
+        out.append("Services: ").append(services).append(". Data: ").append(dataDir).append(". Stop with Ctrl-C.\n\n");
+        return out.toString();
     }
 }

@@ -93,6 +93,11 @@ public final class Standalone implements AutoCloseable {
         return services;
     }
 
+    /** True when auth runs the in-process dev mailbox, i.e. {@code GET /auth/dev/outbox} answers (no SMTP host set). */
+    public boolean devOutbox() {
+        return services.stream().anyMatch(s -> s instanceof AuthService auth && auth.devMailbox().isPresent());
+    }
+
     Databases databases() {
         return databases;
     }

@@ -17,6 +17,7 @@ import plaza.platform.http.Json;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 /**
  * Standalone with auth mounted: a signing key generated into the data directory, tokens verified in-process,
@@ -59,6 +60,32 @@ class StandaloneAuthTest {
             String access = Json.parse(login.body()).path("access_token").asText();
             assertThat(get(client, "/users/me", access), containsString(email));
             assertThat(Files.list(data.resolve("auth-keys")).anyMatch(p -> p.toString().endsWith(".pem")), is(true));
+            assertThat(Main.banner(1.0, "http://localhost:" + plaza.port(), plaza.devOutbox(), java.util.List.of("auth"), data.toString()),
+                       containsString("/auth/dev/outbox"));
+        }
+    }
+
+    /**
+     * With an SMTP host configured auth sends there and mounts no dev outbox (404): the startup banner must not
+     * advertise it (it used to, always).
+     */
+    @Test
+    void withSmtpConfiguredTheBannerDoesNotAdvertiseTheDevOutbox() throws Exception {
+        Path data = Files.createTempDirectory("plaza-standalone-smtp-test");
+        Config config = PlazaConfig.override(Config.empty(), Map.of(
+                "server.port", "0", "server.host", "127.0.0.1",
+                "standalone.data-dir", data.toString(),
+                "plaza.access-log.enabled", "false",
+                "auth.smtp.host", "127.0.0.1", "auth.smtp.port", "1"));
+        try (Standalone plaza = Standalone.start(config)) {
+            assertThat(plaza.devOutbox(), is(false));
+            String banner = Main.banner(1.0, "http://localhost:" + plaza.port(), plaza.devOutbox(), java.util.List.of("auth"), data.toString());
+            assertThat(banner, containsString("/observe/metrics"));
+            assertThat(banner, not(containsString("/auth/dev/outbox")));
+            Http1Client client = Http1Client.builder().baseUri("http://127.0.0.1:" + plaza.port()).build();
+            try (Http1ClientResponse res = client.get("/auth/dev/outbox").request()) {
+                assertThat(res.status(), is(Status.NOT_FOUND_404));
+            }
         }
     }
 

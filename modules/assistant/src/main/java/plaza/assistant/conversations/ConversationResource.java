@@ -1,9 +1,7 @@
 package plaza.assistant.conversations;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,13 +144,12 @@ public final class ConversationResource implements HttpService {
         int limit = QueryParams.integer(req, "limit", 20, 1, 100);
         Instant beforeUpdated = null;
         UUID beforeId = null;
-        var cursor = QueryParams.string(req, "cursor", 200);
+        var cursor = QueryParams.cursor(req, "cursor", 2);
         if (cursor.isPresent()) {
+            beforeUpdated = QueryParams.cursorTime("cursor", cursor.get().get(0));
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor.get()), StandardCharsets.UTF_8).split("/", 2);
-                beforeUpdated = Instant.parse(parts[0]);
-                beforeId = UUID.fromString(parts[1]);
-            } catch (RuntimeException e) {
+                beforeId = UUID.fromString(cursor.get().get(1));
+            } catch (IllegalArgumentException e) {
                 throw QueryParams.invalid("cursor", "is not a cursor this API returned");
             }
         }
@@ -163,8 +160,7 @@ public final class ConversationResource implements HttpService {
         body.put("items", items.stream().map(Summary::of).toList());
         if (more) {
             Conversation last = items.getLast();
-            body.put("nextCursor", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (last.updatedAt() + "/" + last.id()).getBytes(StandardCharsets.UTF_8)));
+            body.put("nextCursor", QueryParams.encodeCursor(last.updatedAt(), last.id()));
         }
         Json.send(res, body);
     }

@@ -31,6 +31,7 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
 import plaza.platform.http.Json;
+import plaza.platform.http.Validation;
 
 /**
  * Calls an OpenAI-compatible Chat Completions endpoint ({@code POST <base-url>/chat/completions})
@@ -205,7 +206,7 @@ public final class OpenAiCompatibleModel implements ChatModel, AutoCloseable {
                 JsonNode completion = parse(readAll(reader));
                 failOnError(completion);
                 JsonNode choice = completion.path("choices").path(0);
-                String content = choice.path("message").path("content").asText("");
+                String content = Validation.storable(choice.path("message").path("content").asText(""));
                 if (!content.isEmpty()) {
                     deltas.accept(content);
                 }
@@ -231,7 +232,7 @@ public final class OpenAiCompatibleModel implements ChatModel, AutoCloseable {
                     JsonNode choices = chunk.path("choices");
                     if (choices.isArray() && !choices.isEmpty()) {
                         JsonNode choice = choices.get(0);
-                        String piece = choice.path("delta").path("content").asText("");
+                        String piece = Validation.storable(choice.path("delta").path("content").asText("")); // a NUL would fail the save
                         if (!piece.isEmpty()) {
                             text.append(piece);
                             deltas.accept(piece);

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import plaza.platform.http.Json;
 import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
+import plaza.platform.http.PathParams;
 import plaza.platform.http.Validation;
 import plaza.platform.security.TokenVerifier;
 
@@ -65,8 +66,6 @@ public final class QuotaResource implements HttpService {
     }
 
     private static String userId(ServerRequest req) {
-        String userId = req.path().pathParameters().get("userId");
-        new Validation().maxLength("userId", userId, 255).check();
-        return userId;
+        return PathParams.text(req, "userId", 255);
     }
 }

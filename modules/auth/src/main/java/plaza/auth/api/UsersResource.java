@@ -10,6 +10,7 @@ import plaza.auth.accounts.Roles;
 import plaza.auth.accounts.UserView;
 import plaza.auth.tokens.AccessTokens;
 import plaza.platform.http.Json;
+import plaza.platform.http.PathParams;
 import plaza.platform.http.Problems;
 import plaza.platform.http.QueryParams;
 import plaza.platform.security.Caller;
@@ -81,11 +82,11 @@ public final class UsersResource implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         tokens.caller(req).requireRole(Roles.ADMIN);
-        Json.send(res, UserView.of(accounts.get(req.path().pathParameters().get("id"))));
+        Json.send(res, UserView.of(accounts.get(PathParams.text(req, "id", 64))));
     }
 
     private void setDisabled(ServerRequest req, ServerResponse res, boolean disabled) {
         Caller admin = tokens.caller(req).requireRole(Roles.ADMIN);
-        Json.send(res, UserView.of(accounts.setDisabled(admin.id(), req.path().pathParameters().get("id"), disabled)));
+        Json.send(res, UserView.of(accounts.setDisabled(admin.id(), PathParams.text(req, "id", 64), disabled)));
     }
 }

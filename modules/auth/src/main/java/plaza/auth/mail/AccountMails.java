@@ -41,13 +41,14 @@ public final class AccountMails {
 
                 %s
 
-                Or send this reset token to POST /auth/reset-password:
+                If the link does not open when you click it, copy it into your browser's address bar.
+                If the %s app asks you for a reset code, enter this one:
 
                 %s
 
                 It works once and expires in %s. If you did not ask for this, ignore this mail:
                 your password stays as it is.
-                """.formatted(name, product, link, token, human(ttl)), "password_reset");
+                """.formatted(name, product, link, product, token, human(ttl)), "password_reset");
     }
 
     public void verification(String to, String name, String token, Duration ttl) {
@@ -59,12 +60,13 @@ public final class AccountMails {
 
                 %s
 
-                Or send this verification token to POST /auth/verify-email:
+                If the link does not open when you click it, copy it into your browser's address bar.
+                If the %s app asks you for a confirmation code, enter this one:
 
                 %s
 
                 It works once and expires in %s. If you did not create a %s account, ignore this mail.
-                """.formatted(name, link, token, human(ttl), product), "verification");
+                """.formatted(name, link, product, token, human(ttl), product), "verification");
     }
 
     private String link(String template, String token) {

@@ -16,7 +16,7 @@ import plaza.platform.http.Validation;
  * A broadcast as an admin sends it (a JSON body or one import line). Times are ISO-8601 with an
  * offset ({@code 2025-03-03T23:30:00+09:00} or {@code …Z}); a time without an offset is refused as
  * ambiguous. {@code channel} is a channel code; an unknown code creates the channel, named
- * {@code channelName} (or the code). {@code id} is optional: with it the row creates or replaces
+ * {@code channelName} (or the code). {@code id} is optional (1 to {@link plaza.platform.http.Validation#MAX_CLIENT_ID}): with it the row creates or replaces
  * that broadcast.
  */
 public record BroadcastInput(Long id, String channel, String channelName, String title, String startsAt, String endsAt,
@@ -42,7 +42,7 @@ public record BroadcastInput(Long id, String channel, String channelName, String
 
     public Row validated() {
         Validation v = new Validation()
-                .check("id", id == null || id > 0, "must be a positive number")
+                .clientId("id", id)
                 .require("channel", channel)
                 .maxLength("channelName", channelName, 100)
                 .require("title", title).maxLength("title", title, 200)

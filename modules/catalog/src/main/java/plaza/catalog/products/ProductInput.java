@@ -13,7 +13,7 @@ import plaza.platform.http.Json;
 import plaza.platform.http.Validation;
 
 /**
- * A product as an admin sends it (one JSON body, or one line of an import). {@code id} is optional:
+ * A product as an admin sends it (one JSON body, or one line of an import). {@code id} is optional (1 to {@link plaza.platform.http.Validation#MAX_CLIENT_ID}):
  * with it a row creates or replaces that product (imports stay repeatable). {@code salePrice} may be
  * given directly or as {@code discountRate}; without either the product is not discounted.
  */
@@ -42,7 +42,7 @@ public record ProductInput(Long id, String name, String brand, String category, 
                 .range("stock", stock, 0, 1_000_000_000)
                 .maxLength("description", description, 5000)
                 .range("reviewCount", reviewCount, 0, 1_000_000_000)
-                .check("id", id == null || id > 0, "must be a positive number");
+                .clientId("id", id);
         if (rating != null) {
             v.check("rating", rating.compareTo(BigDecimal.ZERO) >= 0 && rating.compareTo(BigDecimal.valueOf(5)) <= 0,
                     "must be between 0 and 5");

@@ -1,13 +1,11 @@
 package plaza.chat.ws;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,12 +56,10 @@ public final class ChatActions {
     void handle(ChatConnection c, String text) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            c.reply(Frames.error("invalid-json", "Malformed JSON: " + shorten(e.getOriginalMessage()), null));
-            return;
-        } catch (IOException e) {
-            c.reply(Frames.error("invalid-json", "Malformed JSON.", null));
+            node = Json.parse(text); // the platform's rules for client JSON: NUL, controls, surrogates, number sizes
+        } catch (ProblemException e) {
+            boolean fieldErrors = e.problem(null).errors() != null;
+            c.reply(Frames.error(fieldErrors ? "validation" : "invalid-json", e.getMessage(), null));
             return;
         }
         if (node == null || !node.isObject()) {

@@ -11,9 +11,6 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.config.Config;
-import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Metrics;
@@ -21,9 +18,10 @@ import io.helidon.metrics.api.Tag;
 import org.flywaydb.core.Flyway;
 
 /**
- * One service's database: a HikariCP pool, a Helidon {@link DbClient} over that same pool, and the
- * service's Flyway migrations applied at open (under Flyway's lock, so replicas starting together
- * migrate once). Works with PostgreSQL and MariaDB; the vendor comes from the JDBC URL.
+ * One service's database: a HikariCP pool and the service's Flyway migrations applied at open (under
+ * Flyway's lock, so replicas starting together migrate once). Works with PostgreSQL and MariaDB; the
+ * vendor comes from the JDBC URL. Repositories use plain JDBC on the pool (no Helidon DbClient: see the
+ * README's "Helidon packages").
  *
  * <p>Config ({@code db.*}): {@code url}, {@code username}, {@code password},
  * {@code pool.max-size} (10), {@code pool.connection-timeout} (PT3S), {@code startup-timeout} (PT60S:
@@ -36,7 +34,6 @@ public final class Database implements AutoCloseable {
     private final String service;
     private final Vendor vendor;
     private final HikariDataSource dataSource;
-    private final DbClient client;
 
     /** The two servers Plaza runs on. */
     public enum Vendor {
@@ -69,22 +66,6 @@ public final class Database implements AutoCloseable {
         this.service = service;
         this.vendor = vendor;
         this.dataSource = dataSource;
-        JdbcConnectionPool pool = new JdbcConnectionPool() {
-            @Override
-            public Connection connection() {
-                try {
-                    return dataSource.getConnection();
-                } catch (SQLException e) {
-                    throw new IllegalStateException("No database connection for " + service, e);
-                }
-            }
-
-            @Override
-            public String dbType() {
-                return vendor == Vendor.POSTGRESQL ? "postgresql" : "mysql";
-            }
-        };
-        this.client = JdbcClientBuilder.create().connectionPool(pool).build();
     }
 
     /**
@@ -171,11 +152,7 @@ public final class Database implements AutoCloseable {
                                      .tags(java.util.List.of(tag)).description("Pool size limit"));
     }
 
-    public DbClient client() {
-        return client;
-    }
-
-    /** The pool itself, for what DbClient does not cover (LISTEN/NOTIFY, batch imports). */
+    /** The pool: every repository's statements, transactions, COPY, LISTEN/NOTIFY and streamed imports. */
     public DataSource dataSource() {
         return dataSource;
     }

@@ -32,20 +32,31 @@ public final class Problems {
 
     /** Registers the error handlers on a routing; call once per routing, before the services. */
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ProblemException.class, (req, res, e) -> send(req, res, e));
-        routing.error(NotFoundException.class, (req, res, e) -> {
+        routing.error(Throwable.class, Problems::sendError);
+    }
+
+    /** Answers a failure as the routing's error handler does; for filters that must answer before it runs ({@link HttpFraming}). */
+    public static void sendError(ServerRequest req, ServerResponse res, Throwable e) {
+        ProblemException framing = HttpFraming.bodyProblem();
+        if (framing != null) {
+            // The body could not be read at all; the connection is closed after this answer.
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            send(req, res, framing);
+        } else if (e instanceof ProblemException problem) {
+            send(req, res, problem);
+        } else if (e instanceof NotFoundException) {
             req.context().register(HttpObservation.UNMATCHED, Boolean.TRUE);
             send(req, res, ProblemException.notFound(
                     "No resource at " + req.prologue().method().text() + " " + req.path().absolute().rawPath() + "."));
-        });
-        routing.error(RequestException.class, (req, res, e) -> send(req, res, fromStatus(e.status(),
-                e.safeMessage() ? e.getMessage() : null)));
-        routing.error(HttpException.class, (req, res, e) -> send(req, res, fromStatus(e.status(), null)));
-        routing.error(Throwable.class, (req, res, e) -> {
+        } else if (e instanceof RequestException re) {
+            send(req, res, fromStatus(re.status(), re.safeMessage() ? re.getMessage() : null));
+        } else if (e instanceof HttpException he) {
+            send(req, res, fromStatus(he.status(), null));
+        } else {
             LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method().text() + " " + req.path().absolute().rawPath(), e);
             send(req, res, new ProblemException(Status.INTERNAL_SERVER_ERROR_500, "internal", "Internal server error",
                                                 "The server failed to handle this request; it has been logged."));
-        });
+        }
     }
 
     /** Errors Helidon answers before any routing (malformed request line, body over the size limit). */

@@ -32,6 +32,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import plaza.platform.http.ProblemException;
+import plaza.platform.http.Validation;
 
 /**
  * Verifies Plaza access tokens locally: an ES256 or RS256 signature by a key from auth's JWKS
@@ -153,6 +154,14 @@ public final class TokenVerifier {
                 list.forEach(r -> roles.add(String.valueOf(r)));
             }
             Boolean verified = claims.getBooleanClaim("email_verified");
+            // A signed token is still client text: a NUL in sub would reach PostgreSQL as a user id.
+            for (String claim : List.of("sub", "email", "name")) {
+                String value = claims.getStringClaim(claim);
+                if (value != null && Validation.textProblem(value) != null) {
+                    throw ProblemException.unauthorized("The access token was refused: its " + claim + " claim "
+                                                        + Validation.textProblem(value) + ".");
+                }
+            }
             return new Caller(claims.getSubject(), claims.getStringClaim("email"), claims.getStringClaim("name"),
                               Set.copyOf(roles), verified != null && verified, token, claims.getExpirationTime().toInstant());
         } catch (ParseException e) {

@@ -83,6 +83,15 @@ class TokenVerifierTest {
     }
 
     @Test
+    void validlySignedClaimsWithNulOrControlsAreRefused() throws Exception {
+        // Before: a NUL in sub verified, then failed as a 500 where PostgreSQL met the user id.
+        refused(es256(key, claims().subject("u-1\u0000").build()), "sub claim must not contain NUL");
+        refused(es256(key, claims().subject("u\u001b[2J").build()), "sub claim must not contain the control character U+001B");
+        refused(es256(key, claims().claim("name", "A\u0000nn").build()), "name claim");
+        refused(es256(key, claims().claim("email", "a\u0000@example.com").build()), "email claim");
+    }
+
+    @Test
     void expiredTokenIsRefused() throws Exception {
         refused(es256(key, claims().expirationTime(Date.from(Instant.now().minusSeconds(120))).build()), "expired");
     }

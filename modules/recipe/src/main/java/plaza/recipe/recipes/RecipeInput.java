@@ -12,7 +12,7 @@ import plaza.platform.http.Json;
 import plaza.platform.http.Validation;
 
 /**
- * A recipe as an admin sends it (a JSON body or one import line). {@code id} is optional: with it the
+ * A recipe as an admin sends it (a JSON body or one import line). {@code id} is optional (1 to {@link plaza.platform.http.Validation#MAX_CLIENT_ID}): with it the
  * row creates or replaces that recipe. {@code difficulty} is {@code easy}, {@code medium} or {@code hard}.
  */
 public record RecipeInput(Long id, String title, String summary, Integer servings, Integer minutes, String difficulty,
@@ -32,7 +32,7 @@ public record RecipeInput(Long id, String title, String summary, Integer serving
 
     public RecipeInput validated() {
         Validation v = new Validation()
-                .check("id", id == null || id > 0, "must be a positive number")
+                .clientId("id", id)
                 .require("title", title).maxLength("title", title, 200)
                 .maxLength("summary", summary, 1000)
                 .range("servings", servings, 1, 100)
