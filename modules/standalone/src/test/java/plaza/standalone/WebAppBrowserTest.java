@@ -310,6 +310,7 @@ class WebAppBrowserTest {
         Number bytes = (Number) browser.executeScript(
                 "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
                 + ".reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);");
+        System.out.println("First load of / transferred " + bytes + " bytes");
         assertThat(bytes.longValue(), greaterThan(1000L));
         assertThat(bytes.longValue(), lessThan(300_000L));
     }

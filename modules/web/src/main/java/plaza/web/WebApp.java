@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,13 @@ public final class WebApp implements PlazaService {
     private final byte[] index;
     private final String indexTag;
 
+    /** WebJar files the app uses, kept in memory like the app's own (so sent whole, and so gzip-compressed). */
+    private static final List<String> WEBJAR_FILES = List.of("dompurify/3.2.4/dist/purify.es.mjs");
+
+    private final List<String> appFiles = new ArrayList<>();
+
     private WebApp() {
-        String hash = contentHash("web/app");
+        String hash = contentHash("web/app", appFiles);
         this.appPath = "/app/" + hash;
         this.index = resource("web/index.html").replace("{{app}}", appPath).getBytes(StandardCharsets.UTF_8);
         // Weak: the same page gzip-compressed is other bytes but, to a client, the same representation.
@@ -89,14 +95,19 @@ public final class WebApp implements PlazaService {
         routing.route(GET_OR_HEAD, PathMatchers.create("/"), this::index)
                 .route(GET_OR_HEAD, PathMatchers.create("/index.html"), this::index)
                 .route(GET_OR_HEAD, PathMatchers.create(appPath + "/*"), immutable)
-                .register(appPath, files("web/app"))
+                .register(appPath, files("web/app", appFiles))
                 .route(GET_OR_HEAD, PathMatchers.create("/webjars/*"), immutable)
-                .register("/webjars", files("META-INF/resources/webjars"));
+                .register("/webjars", files("META-INF/resources/webjars", WEBJAR_FILES));
     }
 
-    /** Class-path files; text types say UTF-8 (the app's strings are Korean). */
-    private static StaticContentService files(String root) {
-        return StaticContentService.builder(root)
+    /**
+     * Class-path files; text types say UTF-8 (the app's strings are Korean). The listed ones are held in memory:
+     * Helidon sends those whole, which the platform's gzip compresses (files streamed from the jar it cannot).
+     */
+    private static StaticContentService files(String root, List<String> inMemory) {
+        var builder = StaticContentService.builder(root);
+        inMemory.forEach(builder::addCacheInMemory);
+        return builder
                 .contentType("js", MediaTypes.create("text/javascript; charset=UTF-8"))
                 .contentType("mjs", MediaTypes.create("text/javascript; charset=UTF-8"))
                 .contentType("css", MediaTypes.create("text/css; charset=UTF-8"))
@@ -134,15 +145,15 @@ public final class WebApp implements PlazaService {
     }
 
     /** SHA-256 over every file's name and bytes under a class-path directory (in a jar or not), 12 hex digits. */
-    static String contentHash(String directory) {
+    static String contentHash(String directory, List<String> files) {
         try {
             URI uri = WebApp.class.getClassLoader().getResource(directory).toURI();
             if ("jar".equals(uri.getScheme())) {
                 try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                    return hash(jar.getPath(directory));
+                    return hash(jar.getPath(directory), files);
                 }
             }
-            return hash(Path.of(uri));
+            return hash(Path.of(uri), files);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException | NullPointerException e) {
@@ -150,7 +161,7 @@ public final class WebApp implements PlazaService {
         }
     }
 
-    private static String hash(Path root) throws IOException {
+    private static String hash(Path root, List<String> names) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -162,7 +173,9 @@ public final class WebApp implements PlazaService {
             files = walk.filter(Files::isRegularFile).sorted().toList();
         }
         for (Path file : files) {
-            sha.update(root.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+            String name = root.relativize(file).toString().replace('\\', '/');
+            names.add(name);
+            sha.update(name.getBytes(StandardCharsets.UTF_8));
             sha.update(Files.readAllBytes(file));
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 12);

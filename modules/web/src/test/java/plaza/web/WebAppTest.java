@@ -102,6 +102,17 @@ class WebAppTest {
         }
     }
 
+    /** The platform's gzip reaches the static files too (text of 1 KiB or more; index.html is smaller). */
+    @Test
+    void modulesAndThePageAreGzipCompressedWhenAccepted() {
+        for (String path : List.of(web.appPath() + "/pages/kok.js", "/webjars/dompurify/3.2.4/dist/purify.es.mjs")) {
+            try (Http1ClientResponse res = client.get(path).header(HeaderNames.ACCEPT_ENCODING, "gzip").request()) {
+                assertThat(path, res.status(), is(Status.OK_200));
+                assertThat(path, res.headers().first(HeaderNames.CONTENT_ENCODING).orElse("identity"), is("gzip"));
+            }
+        }
+    }
+
     private static void securityHeaders(Http1ClientResponse res) {
         String csp = res.headers().get(HeaderNames.create("Content-Security-Policy")).get();
         assertThat(csp, containsString("script-src 'self';"));
