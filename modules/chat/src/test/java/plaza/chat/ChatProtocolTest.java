@@ -343,6 +343,25 @@ class ChatProtocolTest {
         }
     }
 
+    /**
+     * A page this server served (the web app at /) opens the socket from whatever address the server was reached
+     * at, not listed in cors.allowed-origins: its Origin names the Host it is sent to. Tried: the same host on
+     * another port, and another host, both still 403.
+     */
+    @Test
+    void upgradeFromThePagesOwnOriginIsAdmittedWithoutBeingListed() {
+        String authority = server.ws().getAuthority(); // what the client sends as Host
+        try (ChatClient same = ChatClient.connect(server.ws(), Map.of("Origin", "http://" + authority,
+                                                                       "Authorization", "Bearer " + tokens.token("alice")), List.of())) {
+            join(same, "same-origin-g");
+        }
+        String host = server.ws().getHost();
+        assertThat(handshakeStatus(Map.of("Origin", "http://" + host + ":1", "Authorization", "Bearer " + tokens.token("alice"))),
+                   is(403));
+        assertThat(handshakeStatus(Map.of("Origin", "http://" + authority + ".evil.example",
+                                          "Authorization", "Bearer " + tokens.token("alice"))), is(403));
+    }
+
     @Test
     void tokenInTheQueryOrInTheSubprotocolWorks() {
         URI withQuery = URI.create(server.ws() + "?token=" + tokens.token("alice"));

@@ -27,6 +27,7 @@ public final class Main {
     static String banner(double seconds, String base, boolean devOutbox, java.util.List<String> services, String dataDir) {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%nPlaza is ready in %.1f s — %s%n", seconds, base));
+        out.append("  ").append(base).append("/                         the web app (shop, recipes, chat)\n");
         out.append("  ").append(base).append("/health                   seed 003 health\n");
         out.append("  ").append(base).append("/api/v1/echo?q=hello      seed 003 echo\n");
         out.append("  ").append(base).append("/observe/health/ready     readiness\n");

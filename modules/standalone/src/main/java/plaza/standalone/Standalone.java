@@ -20,6 +20,7 @@ import plaza.catalog.CatalogService;
 import plaza.chat.ChatService;
 import plaza.events.EventsService;
 import plaza.recipe.RecipeService;
+import plaza.web.WebApp;
 
 /**
  * All Plaza services in one process on one port, over embedded databases kept in a data directory
@@ -63,6 +64,7 @@ public final class Standalone implements AutoCloseable {
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
         services.add(EventsService.create(config, databases.open(Database.Vendor.POSTGRESQL, "events"), tokens));
+        services.add(WebApp.create()); // last: its / and /app/ routes come after every API route
     }
 
     /**

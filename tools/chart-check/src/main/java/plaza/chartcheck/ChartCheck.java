@@ -45,6 +45,7 @@ public final class ChartCheck {
         URL_SPACE.put("recipe", List.of("/recipes"));
         URL_SPACE.put("events", List.of("/events"));
         URL_SPACE.put("recommend", List.of("/recommend"));
+        URL_SPACE.put("web", List.of("/", "/app", "/webjars"));
     }
 
     static final Set<String> CRD_GROUPS = Set.of("monitoring.coreos.com", "gateway.networking.k8s.io");
@@ -440,6 +441,9 @@ public final class ChartCheck {
 
         static boolean prefixCovers(String routePrefix, String path) {
             String p = routePrefix.endsWith("/") && routePrefix.length() > 1 ? routePrefix.substring(0, routePrefix.length() - 1) : routePrefix;
+            if ("/".equals(p)) {
+                return true; // "/" is the catch-all prefix
+            }
             return path.equals(p) || path.startsWith(p + "/");
         }
 

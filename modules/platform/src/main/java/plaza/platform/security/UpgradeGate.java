@@ -70,7 +70,7 @@ public final class UpgradeGate {
     /** Admits or throws a 403 (origin) / 401 (token) problem. */
     public Admission admit(Headers headers, UriQuery query) {
         Optional<String> origin = headers.first(HeaderNames.ORIGIN);
-        if (origin.isPresent() && !origins.allowsOrigin(origin.get())) {
+        if (origin.isPresent() && !origins.allowsOrigin(origin.get()) && !sameOrigin(origin.get(), headers)) {
             throw ProblemException.forbidden("WebSocket connections from origin " + shorten(origin.get())
                                              + " are not allowed (cors.allowed-origins).");
         }
@@ -95,6 +95,18 @@ public final class UpgradeGate {
         }
         throw ProblemException.unauthorized("Sign in: send 'Authorization: Bearer <access token>', ?token=<access token>, "
                                             + "or the subprotocols 'bearer, <access token>'.");
+    }
+
+    /**
+     * A page served by this very server (the web app at {@code /}) may open its WebSockets from any address the
+     * server is reached at (localhost, 127.0.0.1, a LAN name): its Origin names the Host it was sent to. A page
+     * on another site cannot forge that pair, so cross-site WebSocket hijacking stays refused.
+     */
+    static boolean sameOrigin(String origin, Headers headers) {
+        int scheme = origin.indexOf("://");
+        Optional<String> host = headers.first(HeaderNames.HOST);
+        return scheme > 0 && host.isPresent() && !host.get().isBlank()
+               && origin.substring(scheme + 3).equalsIgnoreCase(host.get().trim());
     }
 
     private static List<String> protocols(Headers headers) {

@@ -1,0 +1,79 @@
+// The app shell: a hash router (#/products?q=김치), the menu and the account area.
+import { h, render } from './dom.js';
+import { t, currentLang, setLang } from './i18n.js';
+import { currentUser, onSessionChange, logout } from './api.js';
+import { say } from './ui.js';
+import { home } from './pages/home.js';
+import { loginPage, registerPage } from './pages/account.js';
+import { productsPage, productPage, wishlistPage } from './pages/kok.js';
+import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
+import { chatPage } from './pages/chat.js';
+
+const routes = [
+  [/^\/$/, home],
+  [/^\/login$/, loginPage],
+  [/^\/register$/, registerPage],
+  [/^\/products$/, productsPage],
+  [/^\/products\/(\d+)$/, productPage],
+  [/^\/wishlist$/, wishlistPage],
+  [/^\/recipes$/, recipesPage],
+  [/^\/recipes\/(\d+)$/, recipePage],
+  [/^\/cook$/, cookPage],
+  [/^\/bookmarks$/, bookmarksPage],
+  [/^\/chat$/, chatPage],
+];
+
+const main = document.getElementById('main');
+
+function go(hash) {
+  if (location.hash === hash) show();
+  else location.hash = hash;
+}
+
+function show() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, search] = raw.split('?');
+  const params = new URLSearchParams(search ?? '');
+  document.title = 'Plaza';
+  for (const [pattern, page] of routes) {
+    const m = path.match(pattern);
+    if (m) {
+      const content = page(params, go, ...m.slice(1));
+      if (content) {
+        render(main, content);
+        (main.querySelector('h1') ?? main).focus();
+      }
+      shell();
+      return;
+    }
+  }
+  render(main, h('h1', { tabindex: '-1' }, t('notFound')));
+  shell();
+}
+
+function shell() {
+  document.getElementById('skip-link').textContent = t('skip');
+  const nav = document.getElementById('nav');
+  nav.setAttribute('aria-label', t('nav.label'));
+  const here = (location.hash.replace(/^#/, '') || '/').split('?')[0];
+  const link = (href, key) => h('a', { href, 'aria-current': here === href.slice(1) ? 'page' : null }, t(key));
+  render(nav,
+    link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'),
+    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat')] : null);
+  const user = currentUser();
+  const other = currentLang() === 'ko' ? 'en' : 'ko';
+  render(document.getElementById('account'),
+    user ? [h('span', { class: 'hello' }, t('account.hello', { name: user.name || user.email })),
+      h('button', { type: 'button', id: 'sign-out', class: 'secondary', onclick: async () => {
+        await logout().catch(() => {});
+        say(t('signedOut'));
+        go('#/');
+      } }, t('account.signOut'))]
+      : [h('a', { href: '#/login', id: 'sign-in' }, t('account.signIn')), h('a', { href: '#/register', id: 'register' }, t('account.register'))],
+    h('button', { type: 'button', class: 'lang', lang: other, 'aria-label': t('lang.switchLabel'),
+      onclick: () => { setLang(other); show(); } }, t('lang.switch')));
+}
+
+onSessionChange(shell);
+window.addEventListener('hashchange', show);
+show();
