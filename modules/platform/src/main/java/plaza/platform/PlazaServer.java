@@ -22,6 +22,7 @@ import plaza.platform.http.SeedEndpoints;
 import plaza.platform.observe.HttpObservation;
 import plaza.platform.observe.MetricsEndpoint;
 import plaza.platform.observe.Telemetry;
+import plaza.platform.openapi.ApiDescriptions;
 
 /**
  * Builds a Plaza web server around some services: problem+json errors, CORS, RED metrics and access
@@ -88,6 +89,8 @@ public final class PlazaServer {
                 routing.register("/observe/metrics", new MetricsEndpoint());
             }
         });
+
+        ApiDescriptions.register(server, services); // /openapi, /openapi/<service>
 
         WsRouting.Builder ws = WsRouting.builder();
         services.forEach(s -> s.websockets(ws));
