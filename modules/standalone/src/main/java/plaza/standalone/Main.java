@@ -27,9 +27,10 @@ public final class Main {
                   %s/observe/health/ready     readiness
                   %s/observe/metrics          Prometheus metrics
                   %s/auth/dev/outbox          mails auth sent (dev mailbox; see docs/auth.md)
+                  %s/docs                     the API (Swagger UI over %s/openapi)
                 Services: %s. Data: %s. Stop with Ctrl-C.
                 %n""",
-                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base, base,
+                (System.currentTimeMillis() - started) / 1e3, base, base, base, base, base, base, base, base,
                 plaza.services().stream().map(s -> s.name()).toList(),
                 config.get("standalone.data-dir").asString().orElse("plaza-data"));
     }
