@@ -71,6 +71,9 @@ public final class ApiContract {
      */
     public static List<String> check(PlazaService service) {
         List<String> problems = new ArrayList<>();
+        if (!ApiDescriptions.describes(service.name())) {
+            return List.of("no description: add " + ApiDescriptions.resource(service.name()) + " to the service's resources");
+        }
         Map<String, Object> document = ApiDescriptions.merged(List.of(service.name()));
         Set<String> described = operations(document);
         described.removeAll(operations(ApiDescriptions.merged(List.of())));
@@ -235,7 +238,13 @@ public final class ApiContract {
             JsonSchema compiled = factory.getSchema(full, config);
             for (JsonNode value : values) {
                 validated++;
-                Set<ValidationMessage> errors = compiled.validate(value);
+                Set<ValidationMessage> errors;
+                try {
+                    errors = compiled.validate(value);
+                } catch (RuntimeException e) { // a schema that cannot be compiled, e.g. a $ref to nothing
+                    problems.add(where + ": its schema cannot be used: " + e.getMessage());
+                    continue;
+                }
                 errors.forEach(e -> problems.add(where + ": example " + value + " does not match its schema: " + e.getMessage()));
             }
         }
