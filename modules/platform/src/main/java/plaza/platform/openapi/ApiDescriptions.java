@@ -47,6 +47,19 @@ public final class ApiDescriptions {
     private ApiDescriptions() {
     }
 
+    /**
+     * Writes {@code <dir>/plaza.yaml} (the named services merged) and {@code <dir>/<service>.yaml} for each, as served:
+     * what {@code scripts/lint-openapi.sh} lints. Arguments: the directory, then service names.
+     */
+    public static void main(String[] args) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of(args[0]));
+        List<String> names = List.of(args).subList(1, args.length);
+        java.nio.file.Files.writeString(dir.resolve("plaza.yaml"), yaml(merged(names)));
+        for (String name : names) {
+            java.nio.file.Files.writeString(dir.resolve(name + ".yaml"), yaml(merged(List.of(name))));
+        }
+    }
+
     /** Where a service's part of the description is on the class path. */
     public static String resource(String service) {
         return "META-INF/openapi/" + service + ".yaml";
@@ -79,12 +92,15 @@ public final class ApiDescriptions {
     }
 
     /** Platform's base with the named services' paths, tags and components merged in. */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> merged(List<String> services) {
         Map<String, Object> document = load(BASE);
         for (String service : services) {
             Map<String, Object> part = load(resource(service));
-            if (services.size() == 1 && part.get("info") != null) {
-                document.put("info", part.get("info"));
+            if (services.size() == 1 && part.get("info") instanceof Map<?, ?> info) {
+                Map<String, Object> serviceInfo = new LinkedHashMap<>((Map<String, Object>) info);
+                ((Map<String, Object>) document.get("info")).forEach(serviceInfo::putIfAbsent); // license, description
+                document.put("info", serviceInfo);
             }
             mergeInto(service, document, part);
         }
