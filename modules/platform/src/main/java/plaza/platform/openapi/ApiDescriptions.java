@@ -17,6 +17,7 @@ import io.helidon.cors.CrossOriginConfig;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.openapi.OpenApiFormat;
 import io.helidon.openapi.OpenApiManager;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -85,6 +86,7 @@ public final class ApiDescriptions {
                 .name(featureName)
                 .webContext(webContext)
                 .staticFile(BASE)
+                .addSocket(WebServer.DEFAULT_SOCKET_NAME) // the API port only, not plaza.observe.port's
                 .permitAll(true)
                 .cors(CrossOriginConfig.builder().enabled(false).build()) // PlazaServer's CorsPolicy covers every path
                 .manager(new Merged(document))
