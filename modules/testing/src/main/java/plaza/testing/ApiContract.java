@@ -44,6 +44,17 @@ public final class ApiContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    /** Keywords a schema may have (JSON Schema 2020-12 and OpenAPI's); anything else is a typo or a YAML slip. */
+    private static final Set<String> SCHEMA_KEYS = Set.of(
+            "$ref", "$schema", "$id", "$comment", "$defs", "type", "format", "title", "description", "default", "example",
+            "examples", "enum", "const", "properties", "required", "additionalProperties", "patternProperties",
+            "propertyNames", "minProperties", "maxProperties", "dependentRequired", "items", "prefixItems", "minItems",
+            "maxItems", "uniqueItems", "contains", "minLength", "maxLength", "pattern", "minimum", "maximum",
+            "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+            "readOnly", "writeOnly", "deprecated", "discriminator", "xml", "externalDocs", "contentMediaType",
+            "contentEncoding");
+    private static final Set<String> PARAMETER_KEYS = Set.of("$ref", "name", "in", "description", "required", "deprecated",
+            "allowEmptyValue", "style", "explode", "allowReserved", "schema", "example", "examples", "content");
 
     private ApiContract() {
     }
@@ -173,6 +184,7 @@ public final class ApiContract {
                 }
             });
         });
+        unknownKeys("", root, false, problems);
         root.path("components").path("schemas").fields().forEachRemaining(s -> {
             if (s.getValue().has("example")) {
                 examples.check("components.schemas." + s.getKey(), s.getValue(), s.getValue(), false, problems);
@@ -182,6 +194,56 @@ public final class ApiContract {
             problems.add("no examples at all");
         }
         return problems;
+    }
+
+    /**
+     * Keys no schema or parameter object may have, found anywhere in the document: what a comma inside an unquoted
+     * YAML flow-style description ({@code {description: a, b}}) produces.
+     */
+    private static void unknownKeys(String where, JsonNode node, boolean schema, List<String> problems) {
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                unknownKeys(where + "[" + i + "]", node.get(i), schema, problems);
+            }
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        node.fields().forEachRemaining(e -> {
+            String key = e.getKey();
+            String at = where + "/" + key;
+            if (schema && !SCHEMA_KEYS.contains(key) && !key.startsWith("x-")) {
+                problems.add(where + ": '" + key + "' is not a schema keyword");
+            }
+            if (key.equals("example") || key.equals("examples") && schema || key.equals("default") || key.equals("const")
+                || key.equals("enum")) {
+                return; // values, not schemas
+            }
+            if (key.equals("parameters") && e.getValue().isArray()) {
+                for (JsonNode p : e.getValue()) {
+                    p.fieldNames().forEachRemaining(k -> {
+                        if (!PARAMETER_KEYS.contains(k)) {
+                            problems.add(at + ": '" + k + "' is not a parameter field");
+                        }
+                    });
+                }
+            }
+            boolean child = switch (key) {
+                case "schema", "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames" -> true;
+                default -> false;
+            };
+            if (schema && (key.equals("properties") || key.equals("$defs") || key.equals("patternProperties"))
+                || where.equals("/components") && key.equals("schemas")) {
+                e.getValue().fields().forEachRemaining(p -> unknownKeys(at + "/" + p.getKey(), p.getValue(), true, problems));
+            } else if (schema && (key.equals("allOf") || key.equals("anyOf") || key.equals("oneOf") || key.equals("prefixItems"))) {
+                unknownKeys(at, e.getValue(), true, problems);
+            } else if (child && e.getValue().isObject()) {
+                unknownKeys(at, e.getValue(), true, problems);
+            } else if (!schema) {
+                unknownKeys(at, e.getValue(), false, problems);
+            }
+        });
     }
 
     private static List<String> templateNames(String path) {

@@ -17,7 +17,8 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The checker itself: it must catch what it is for. Bad descriptions tried: a dangling $ref, an example breaking
+ * The checker itself: it must catch what it is for. Bad descriptions tried: a dangling $ref, keys split off a
+ * description by a comma in YAML flow style, an example breaking
  * its schema, an undeclared path parameter, a missing operationId, a component redefined differently by another
  * service, a path described twice; and routes registered nested, with any(..) 405 fallbacks.
  */
@@ -36,6 +37,9 @@ class ApiContractTest {
         assertThat(all, containsString("GET /broken/{id}: operationId missing"));
         assertThat(all, containsString("path parameter {id} is not declared"));
         assertThat(all, containsString("parameter size: example 11 does not match its schema"));
+        // A comma in an unquoted flow-style description makes a key of its rest:
+        assertThat(all, containsString("'or phrases.' is not a parameter field"));
+        assertThat(all, containsString("'for a human.' is not a schema keyword"));
     }
 
     @Test
