@@ -2,7 +2,7 @@
 # Lints the OpenAPI descriptions every Plaza server serves (each service's and standalone's merged one) with
 # Redocly CLI's recommended rules: zero errors required (warnings are printed). Needs the built standalone
 # (./mvnw package) for the class path; Redocly comes from npm into .tools/node. Offline and not installed:
-# says so and exits 0, unless PLAZA_REQUIRE_REDOCLY=1 (as .ci/run sets).
+# says so and exits 0, unless PLAZA_REQUIRE_REDOCLY=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
