@@ -26,6 +26,7 @@ import plaza.platform.http.SeedEndpoints;
 import plaza.platform.observe.HttpObservation;
 import plaza.platform.observe.MetricsEndpoint;
 import plaza.platform.observe.Telemetry;
+import plaza.platform.openapi.ApiDescriptions;
 
 /**
  * Builds a Plaza web server around some services: problem+json errors, HTTP framing checks, HEAD and
@@ -102,6 +103,8 @@ public final class PlazaServer {
                 routing.register("/observe/metrics", new MetricsEndpoint());
             }
         });
+
+        ApiDescriptions.register(server, services); // /openapi, /openapi/<service>
 
         WsRouting.Builder ws = WsRouting.builder();
         services.forEach(s -> s.websockets(ws));

@@ -41,6 +41,8 @@ class ObservePortTest {
             assertThat(status(api, "/observe/metrics"), is(404));
             assertThat(status(api, "/health"), is(200));
             assertThat(status(observe, "/health"), is(404));
+            assertThat(status(observe, "/openapi"), is(404)); // the API's description stays with the API
+            assertThat(status(api, "/openapi"), is(200));
         } finally {
             server.stop();
             db.close();

@@ -35,6 +35,7 @@ public final class Main {
         if (devOutbox) {
             out.append("  ").append(base).append("/auth/dev/outbox          mails auth sent (dev mailbox; see docs/auth.md)\n");
         }
+        out.append("  ").append(base).append("/docs                     the API (Swagger UI over ").append(base).append("/openapi)\n");
         out.append("Services: ").append(services).append(". Data: ").append(dataDir).append(". Stop with Ctrl-C.\n\n");
         return out.toString();
     }

@@ -45,7 +45,9 @@ public final class Standalone implements AutoCloseable {
         try {
             databases.awaitStarted();
             services(config, dataDirectory, databases, services);
-            WebServer server = PlazaServer.startUnmanaged(config, services); // close() stops it, in order
+            List<PlazaService> mounted = new ArrayList<>(services);
+            mounted.add(new ApiDocsPage()); // /docs, over the merged /openapi
+            WebServer server = PlazaServer.startUnmanaged(config, mounted); // close() stops it, in order
             return new Standalone(databases, services, server);
         } catch (RuntimeException e) {
             services.forEach(PlazaService::close);
