@@ -23,7 +23,7 @@ fi
 JAR=modules/standalone/target/plaza-standalone.jar
 [[ -f "$JAR" ]] || { echo "lint-openapi: build first (./mvnw package -DskipTests): no $JAR" >&2; exit 1; }
 rm -rf "$OUT"
-java -cp "$JAR:modules/standalone/target/libs/*" plaza.platform.openapi.ApiDescriptions "$OUT" auth chat assistant catalog recipe
+java -cp "$JAR:modules/standalone/target/libs/*" plaza.platform.openapi.ApiDescriptions "$OUT" auth chat assistant catalog recipe events
 
 status=0
 for f in "$OUT"/*.yaml; do

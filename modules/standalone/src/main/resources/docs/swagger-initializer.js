@@ -8,7 +8,8 @@ window.onload = function () {
       { url: "/openapi/chat?format=json", name: "chat" },
       { url: "/openapi/assistant?format=json", name: "assistant" },
       { url: "/openapi/catalog?format=json", name: "catalog" },
-      { url: "/openapi/recipe?format=json", name: "recipe" }
+      { url: "/openapi/recipe?format=json", name: "recipe" },
+      { url: "/openapi/events?format=json", name: "events" }
     ],
     dom_id: "#swagger-ui",
     deepLinking: true,
