@@ -160,7 +160,9 @@ class HostileInputTest {
         }
     }
 
-    @Property(shrinking = ShrinkingMode.OFF)
+    // A fixed seed: the build's cases are the same every run, so a red build is a regression rather than the luck of
+    // the draw; -Dhostile.cases=N continues the same sequence past the first 200 tries and so explores new cases.
+    @Property(shrinking = ShrinkingMode.OFF, seed = "20261204")
     void everyOperationSurvivesHostileInput(@ForAll Random random) throws Exception {
         List<String> failures = new ArrayList<>();
         for (Operation op : OPERATIONS) {
@@ -187,7 +189,7 @@ class HostileInputTest {
                 continue;
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
-            String problem = check(res, millis);
+            String problem = check(res, millis, op.path());
             if (problem != null) {
                 failures.add(c.describe(op) + " → " + res.statusCode() + " in " + millis + " ms: " + problem + "; body "
                              + shorten(res.body()));
@@ -206,8 +208,12 @@ class HostileInputTest {
         }
     }
 
-    /** Why the answer breaks the rules, or null. */
-    private static String check(HttpResponse<String> res, long millis) {
+    /**
+     * Why the answer breaks the rules, or null. OAuth's endpoints answer errors as their standards say instead of
+     * problem+json: RFC 6749 §5.2 JSON ({@code error}, {@code error_description}) from token, revoke and introspect,
+     * and an HTML page from the browser-facing authorize and logout.
+     */
+    private static String check(HttpResponse<String> res, long millis, String path) {
         int status = res.statusCode();
         if (status >= 500) {
             return "a 5xx";
@@ -216,6 +222,18 @@ class HostileInputTest {
             return "slower than 5 s";
         }
         String type = res.headers().firstValue("Content-Type").orElse("");
+        if (status >= 400 && path.startsWith("/auth/oauth/") && !type.startsWith("application/problem+json")) {
+            if (type.startsWith("text/html") && (path.endsWith("/authorize") || path.endsWith("/logout"))) {
+                return null;
+            }
+            try {
+                JsonNode error = JSON.readTree(res.body());
+                return type.startsWith("application/json") && error.path("error").isTextual()
+                       && error.path("error_description").isTextual() ? null : "an OAuth error that is not RFC 6749 JSON";
+            } catch (Exception e) {
+                return "an OAuth error that is not JSON";
+            }
+        }
         if (status >= 400) {
             if (!type.startsWith("application/problem+json")) {
                 return "a 4xx that is not problem+json (" + type + ")";

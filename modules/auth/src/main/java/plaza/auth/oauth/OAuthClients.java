@@ -137,7 +137,7 @@ public final class OAuthClients {
     }
 
     public Optional<OAuthClient> find(String id) {
-        if (id == null) {
+        if (!couldBeAnId(id)) {
             return Optional.empty();
         }
         OAuthClient fromConfig = configured.get(id);
@@ -212,7 +212,27 @@ public final class OAuthClients {
         if (configured.containsKey(id)) {
             throw ProblemException.conflict("Client '" + id + "' comes from config (auth.oauth.clients); remove it there.");
         }
+        if (!couldBeAnId(id)) {
+            return false;
+        }
         return jdbc.transaction(c -> Jdbc.update(c, "DELETE FROM oauth_clients WHERE client_id = ?", id)) > 0;
+    }
+
+    /**
+     * Client ids are printable ASCII of at most 100 characters (the column is ASCII VARCHAR(100)): anything else names
+     * no client, and must not reach MariaDB, which refuses it with an error (a Korean id in a path was a 500).
+     */
+    static boolean couldBeAnId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 100) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char ch = id.charAt(i);
+            if (ch < 0x21 || ch > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static OAuthClient read(ResultSet rs) throws SQLException {
