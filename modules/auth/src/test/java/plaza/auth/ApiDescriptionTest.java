@@ -4,24 +4,17 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.config.Config;
-import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.Test;
 import plaza.platform.PlazaServer;
 import plaza.platform.db.Database;
-import plaza.platform.openapi.ApiDescriptions;
 import plaza.testing.ApiContract;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
@@ -56,18 +49,6 @@ class ApiDescriptionTest {
 
     @Test
     void servesTheDescription() throws Exception {
-        try (Http1ClientResponse res = client.get("/openapi").request()) {
-            assertThat(res.status(), is(Status.OK_200));
-            assertThat(res.as(String.class), containsString("/auth/.well-known/jwks.json:"));
-        }
-        try (Http1ClientResponse res = client.get("/openapi/auth").queryParam("format", "json").request()) {
-            assertThat(res.status(), is(Status.OK_200));
-            JsonNode served = new ObjectMapper().readTree(res.as(String.class));
-            assertEquals(new ObjectMapper().valueToTree(ApiDescriptions.merged(List.of("auth"))), served);
-        }
-        try (Http1ClientResponse res = client.get("/openapi").queryParam("format", "xml").request()) {
-            assertThat(res.status(), is(Status.BAD_REQUEST_400));
-            assertThat(res.headers().contentType().orElseThrow().text(), containsString("application/problem+json"));
-        }
+        ApiContract.assertServes(client, "auth", "/auth/.well-known/jwks.json");
     }
 }

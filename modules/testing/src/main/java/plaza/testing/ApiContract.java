@@ -80,6 +80,28 @@ public final class ApiContract {
      * Problems found in the service's description against its code, one line each; empty when they agree.
      * The list of problems is the assertion message, so a failure says everything at once.
      */
+    /**
+     * Asserts what a service's server answers at {@code /openapi}: the YAML naming {@code describedPath}, the service's
+     * own part at {@code /openapi/<service>?format=json} equal to its merged description, and a problem for a bad format.
+     */
+    public static void assertServes(io.helidon.webclient.http1.Http1Client client, String service, String describedPath)
+            throws java.io.IOException {
+        try (var res = client.get("/openapi").request()) {
+            org.hamcrest.MatcherAssert.assertThat(res.status(), org.hamcrest.Matchers.is(io.helidon.http.Status.OK_200));
+            org.hamcrest.MatcherAssert.assertThat(res.as(String.class), org.hamcrest.Matchers.containsString(describedPath + ":"));
+        }
+        try (var res = client.get("/openapi/" + service).queryParam("format", "json").request()) {
+            org.hamcrest.MatcherAssert.assertThat(res.status(), org.hamcrest.Matchers.is(io.helidon.http.Status.OK_200));
+            JsonNode served = new ObjectMapper().readTree(res.as(String.class));
+            org.junit.jupiter.api.Assertions.assertEquals(new ObjectMapper().valueToTree(ApiDescriptions.merged(List.of(service))), served);
+        }
+        try (var res = client.get("/openapi").queryParam("format", "xml").request()) {
+            org.hamcrest.MatcherAssert.assertThat(res.status(), org.hamcrest.Matchers.is(io.helidon.http.Status.BAD_REQUEST_400));
+            org.hamcrest.MatcherAssert.assertThat(res.headers().contentType().orElseThrow().text(),
+                                                  org.hamcrest.Matchers.containsString("application/problem+json"));
+        }
+    }
+
     public static List<String> check(PlazaService service) {
         List<String> problems = new ArrayList<>();
         if (!ApiDescriptions.describes(service.name())) {
