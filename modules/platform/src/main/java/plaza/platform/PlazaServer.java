@@ -126,6 +126,7 @@ public final class PlazaServer {
         WebServerConfig.Builder builder = WebServer.builder();
         configure(builder, config, services);
         WebServer server = builder.build().start();
+        services.forEach(s -> s.started(server.port()));
         LOG.log(Level.INFO, "Plaza " + services.stream().map(PlazaService::name).toList()
                 + " listening on http://localhost:" + server.port()
                 + (server.hasTls() ? " (TLS)" : "")

@@ -28,6 +28,13 @@ public interface PlazaService extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Called once the server listens, with the port it bound: a service that calls its own process when no URL is
+     * configured (recipe asking catalog in standalone) learns the real port even when {@code server.port} is 0.
+     */
+    default void started(int port) {
+    }
+
     /** Called after the server stopped: close pools, listeners, sockets. */
     @Override
     default void close() {

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -32,11 +34,14 @@ public final class RecipeService implements PlazaService {
 
     private final Database db;
     private final CatalogProducts products;
+    private final AtomicReference<URI> ownPort; // null when catalog-url is configured
     private final RecipeResource recipes;
     private final BookmarkResource bookmarks;
 
-    private RecipeService(Database db, CatalogProducts products, RecipeResource recipes, BookmarkResource bookmarks) {
+    private RecipeService(Database db, CatalogProducts products, AtomicReference<URI> ownPort,
+                          RecipeResource recipes, BookmarkResource bookmarks) {
         this.db = db;
+        this.ownPort = ownPort;
         this.products = products;
         this.recipes = recipes;
         this.bookmarks = bookmarks;
@@ -48,12 +53,13 @@ public final class RecipeService implements PlazaService {
 
     public static RecipeService create(Config root, Database db, TokenVerifier tokens, Clock clock) {
         Config config = root.get("recipe");
-        String catalogUrl = config.get("catalog-url").asString().asOptional().filter(s -> !s.isBlank())
-                .orElseGet(() -> "http://127.0.0.1:" + root.get("server.port").asInt().orElse(8080));
-        URI catalog = URI.create(catalogUrl);
+        // Without a catalog-url, catalog is this process: its port is known for sure only once it listens (port 0).
+        Optional<URI> configured = config.get("catalog-url").asString().asOptional().filter(s -> !s.isBlank()).map(URI::create);
+        AtomicReference<URI> ownPort = new AtomicReference<>(
+                URI.create("http://127.0.0.1:" + root.get("server.port").asInt().orElse(8080)));
         Duration timeout = config.get("catalog-timeout").as(Duration.class).orElse(Duration.ofMillis(500));
         ServiceClient client = ServiceClient.builder("catalog")
-                .baseUri(catalog)
+                .baseUri(configured.isPresent() ? configured::get : ownPort::get)
                 .timeout(timeout)
                 .failuresToOpen(config.get("catalog-failures-to-open").asInt().orElse(5))
                 .openFor(config.get("catalog-open-for").as(Duration.class).orElse(Duration.ofSeconds(5)))
@@ -65,7 +71,7 @@ public final class RecipeService implements PlazaService {
         if (config.get("demo-data").asBoolean().orElse(false) && recipeRepository.isEmpty()) {
             importer.runResource(DEMO_RECIPES);
         }
-        return new RecipeService(db, products,
+        return new RecipeService(db, products, configured.isPresent() ? null : ownPort,
                                  new RecipeResource(recipeRepository, products, tokens, importer),
                                  new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens));
     }
@@ -79,6 +85,13 @@ public final class RecipeService implements PlazaService {
     public void routing(HttpRouting.Builder routing) {
         routing.register("/recipes/bookmarks", bookmarks);
         routing.register("/recipes", recipes);
+    }
+
+    @Override
+    public void started(int port) {
+        if (ownPort != null) {
+            ownPort.set(URI.create("http://127.0.0.1:" + port));
+        }
     }
 
     @Override

@@ -36,7 +36,7 @@ class StandaloneHttpTest {
                 "server.port", "0", "server.host", "127.0.0.1",
                 "standalone.data-dir", Files.createTempDirectory("plaza-standalone-http").toString(),
                 "plaza.access-log.enabled", "false",
-                "catalog.demo-data", "true"));
+                "catalog.demo-data", "true", "recipe.demo-data", "true"));
         try (Standalone plaza = Standalone.start(config)) {
             int port = plaza.port();
             HttpClient client = HttpClient.newHttpClient();
@@ -73,6 +73,12 @@ class StandaloneHttpTest {
                     + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(register.length()) + ";ext=1\r\n" + register + "\r\n0\r\n\r\n");
             assertThat(chunked, startsWith("HTTP/1.1 400"));
             assertThat(chunked, containsString("chunk extensions"));
+
+            // recipe asks catalog in its own process: at the port the server bound, not server.port's 0
+            String recipe = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/recipes/1")).build(),
+                                        HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(recipe, containsString("\"productsUnavailable\":false"));
+            assertThat(recipe, containsString("\"inStock\""));
 
             String http10 = raw(port, "GET /kok/categories HTTP/1.0\r\n\r\n");
             assertThat(http10, startsWith("HTTP/1.1 200"));
