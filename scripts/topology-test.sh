@@ -14,7 +14,7 @@ INFRA_ONLY=0; [[ "${1:-}" == "--infra-only" ]] && INFRA_ONLY=1
 BASE=${TOPOLOGY_BASE_PORT:-18000}
 PROXY_PORT=$((BASE + 80)); PG_PORT=$((BASE + 432)); MY_PORT=$((BASE + 306)); PROM_PORT=$((BASE + 90))
 ORIGIN="http://127.0.0.1:$PROXY_PORT"
-SERVICES=(auth chat assistant catalog recipe events recommend)
+SERVICES=(auth chat assistant catalog recipe events recommend web)
 declare -A REPLICAS=([chat]=2)
 
 PASSED=0; FAILED=0
@@ -180,7 +180,7 @@ done
     [[ -n "${INSTANCES[$comp]:-}" ]] || continue
     echo "    location $path { proxy_pass http://$svc; }"
   done
-  echo "    location / { return 404; }"
+  [[ -n "${INSTANCES[web]:-}" ]] || echo "    location / { return 404; }"   # with web, "/" is its route
   echo "  }"
   echo "}"
 } >"$WORK/nginx.conf"
@@ -188,7 +188,7 @@ nginx -t -c "$WORK/nginx.conf" -p "$WORK" >"$WORK/logs/nginx-t.log" 2>&1; check 
 nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' >"$WORK/logs/nginx.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 20); do curl -s -o /dev/null "http://127.0.0.1:$PROXY_PORT/" && break; sleep 0.3; done
-check "nginx answers on $PROXY_PORT" sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PROXY_PORT/nowhere | grep -q 404"
+check "nginx answers on $PROXY_PORT" sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PROXY_PORT/kok/nowhere | grep -q 404"
 
 # --- Prometheus scraping every observe port ----------------------------------------------------------
 {
@@ -245,6 +245,12 @@ if [[ $INFRA_ONLY == 0 ]]; then
     check "events: the track is in /events/me through the proxy" sh -c "curl -fsS -H '$AUTHZ' '$P/events/me?event=Topology%20Checked' | grep -q '$mid'"
     check "events: anonymous page through the proxy" sh -c "curl -fsS -H 'Content-Type: application/json' \
       -d '{\"anonymousId\":\"topology-anon\",\"name\":\"Home\"}' $P/events/page | grep -q '\"success\":true'"
+  fi
+  if [[ -n "${INSTANCES[web]:-}" ]]; then
+    check "web: / through the proxy is the app, under its CSP" sh -c "curl -fsS -D '$WORK/web-headers.txt' $P/ | grep -q '<html lang=' \
+      && grep -qi '^content-security-policy:.*frame-ancestors' '$WORK/web-headers.txt'"
+    asset=$(curl -fsS "$P/" | grep -oE '/app/[^"]+\.js' | head -n1)
+    check "web: its script $asset through the proxy" sh -c "test -n '$asset' && curl -fsS -o /dev/null $P$asset"
   fi
   if [[ -n "${INSTANCES[catalog]:-}" ]]; then
     # demo data is off by default in the chart, so the answer may be empty; it must still be a search result
