@@ -85,6 +85,14 @@ else
   fail "no monitoring CRDs: scrape annotations instead of a ServiceMonitor"
 fi
 
+# mail links and the sign-in page point at the ingress host (https with TLS), the issuer with them
+if grep -q 'AUTH_PUBLIC_URL: "https://plaza.example.com"' "$OUT/render/ingress.yaml" \
+   && grep -q 'PLAZA_JWT_ISSUER: "https://plaza.example.com"' "$OUT/render/ingress.yaml"; then
+  pass "auth's public URL and issuer are the ingress host"
+else
+  fail "auth's public URL and issuer are the ingress host"
+fi
+
 echo "== schema validation and rules on the rendered objects"
 if [[ ! -x "$JAVA" ]]; then
   fail "a JDK 21+ for tools/chart-check (set JAVA_HOME)"

@@ -162,14 +162,17 @@ seccompProfile:
 {{- if and .Values.metrics.serviceMonitor.enabled (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") -}}true{{- end -}}
 {{- end -}}
 
-{{/* The OIDC issuer (the `iss` auth signs and every service expects): config.jwt.issuer, else the public base URL
-     from the ingress host (https with ingress TLS), else http://localhost. */}}
-{{- define "plaza.jwt.issuer" -}}
-{{- if .Values.config.jwt.issuer -}}
-{{- .Values.config.jwt.issuer -}}
-{{- else if .Values.ingress.host -}}
+{{/* The public base URL people reach Plaza at (links in mails, the sign-in page): the ingress host (https with
+     ingress TLS), else http://localhost. */}}
+{{- define "plaza.publicUrl" -}}
+{{- if .Values.ingress.host -}}
 {{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host -}}
 {{- else -}}
 http://localhost
 {{- end -}}
+{{- end -}}
+
+{{/* The OIDC issuer (the `iss` auth signs and every service expects): config.jwt.issuer, else the public base URL. */}}
+{{- define "plaza.jwt.issuer" -}}
+{{- .Values.config.jwt.issuer | default (include "plaza.publicUrl" .) -}}
 {{- end -}}
