@@ -1,0 +1,153 @@
+package plaza.standalone;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.emptyIterable;
+import static org.hamcrest.Matchers.is;
+import static plaza.standalone.BrowserPlaza.screenshots;
+
+/**
+ * axe-core 4.10 run inside headless Chromium on every page of the web app, shopper's and admin's, in Korean
+ * and once more in English: no serious or critical violation. A page added later is covered by adding it to
+ * {@link #SHOPPER_PAGES} or {@link #ADMIN_PAGES}: its address and an element that shows it has loaded.
+ * Screenshots of every admin page at 390 and 1280 px go to target/screenshots/a11y-*.png.
+ */
+class AccessibilityBrowserTest {
+
+    /** A page: its name (for messages and screenshots), its address after {@code #}, what shows it is loaded. */
+    record Page(String name, String route, String loaded) {
+    }
+
+    /** Pages a visitor sees signed out. */
+    static final List<Page> SIGNED_OUT_PAGES = List.of(
+            new Page("home", "/", ".cards"),
+            new Page("login", "/login", "#login-form"),
+            new Page("register", "/register", "#register-form"),
+            new Page("products", "/products?q=" + enc("김치"), "#product-results"));
+
+    /** Shopper pages, visited signed in. */
+    static final List<Page> SHOPPER_PAGES = List.of(
+            new Page("home-signed-in", "/", ".cards"),
+            new Page("products-filtered", "/products?category=" + enc("채소") + "&sort=price_asc", "#product-results"),
+            new Page("product", "/products/1", "#wish"),
+            new Page("wishlist", "/wishlist", "main h1"),
+            new Page("recipes", "/recipes", ".grid"),
+            new Page("cook", "/cook?have=" + enc("계란,대파,두부"), "#cook-results"),
+            new Page("recipe", "/recipes/1", "#bookmark"),
+            new Page("bookmarks", "/bookmarks", "main h1"),
+            new Page("chat", "/chat?group=a11y", "#chat-send"),
+            new Page("not-found", "/no-such-page", "main h1"));
+
+    /** The admin portal ({USER} is the admin's own id). */
+    static final List<Page> ADMIN_PAGES = List.of(
+            new Page("admin", "/admin", "main .cards"),
+            new Page("admin-products", "/admin/products", "#admin-products"),
+            new Page("admin-products-search", "/admin/products?q=" + enc("김치"), "#admin-products"),
+            new Page("admin-product-new", "/admin/products/new", "#product-form"),
+            new Page("admin-product-edit", "/admin/products/1", "#product-form"),
+            new Page("admin-product-import", "/admin/products/import", "#product-import"),
+            new Page("admin-broadcasts", "/admin/broadcasts", "main .total"),
+            new Page("admin-broadcast-new", "/admin/broadcasts/new", "#broadcast-form"),
+            new Page("admin-broadcast-edit", "/admin/broadcasts/1", "#broadcast-form"),
+            new Page("admin-broadcast-import", "/admin/broadcasts/import", "#broadcast-import"),
+            new Page("admin-recipes", "/admin/recipes", "#admin-recipes"),
+            new Page("admin-recipe-new", "/admin/recipes/new", "#recipe-form"),
+            new Page("admin-recipe-edit", "/admin/recipes/1", "#recipe-form"),
+            new Page("admin-recipe-import", "/admin/recipes/import", "#recipe-import"),
+            new Page("admin-users", "/admin/users", "#admin-users"),
+            new Page("admin-usage", "/admin/usage?user={USER}", "#quota-standing"),
+            new Page("admin-keys", "/admin/keys", "#key-table"),
+            new Page("admin-events", "/admin/events", "#event-total"));
+
+    private static BrowserPlaza plaza;
+    private static ChromeDriver browser;
+    private static String adminId;
+
+    @BeforeAll
+    static void start() throws IOException {
+        plaza = BrowserPlaza.get();
+        browser = BrowserPlaza.newBrowser();
+        adminId = plaza.adminLogin().path("user").path("user_id").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void everyPageHasNoSeriousOrCriticalViolations() {
+        List<String> found = new ArrayList<>();
+        plaza.fresh(browser);
+        for (Page page : SIGNED_OUT_PAGES) {
+            found.addAll(check(page, false));
+        }
+        plaza.signIn(browser, BrowserPlaza.ADMIN_EMAIL, BrowserPlaza.ADMIN_PASSWORD);
+        for (Page page : SHOPPER_PAGES) {
+            found.addAll(check(page, false));
+        }
+        for (Page page : ADMIN_PAGES) {
+            found.addAll(check(page, true));
+        }
+        // English too: the same pages with the other language's strings (lang="en").
+        browser.findElement(By.cssSelector("button.lang")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5))
+                .until(d -> "en".equals(browser.findElement(By.tagName("html")).getAttribute("lang")));
+        for (Page page : List.of(SHOPPER_PAGES.get(2), ADMIN_PAGES.get(1), ADMIN_PAGES.get(4), ADMIN_PAGES.get(14))) {
+            found.addAll(check(new Page(page.name() + "-en", page.route(), page.loaded()), true));
+        }
+        assertThat("serious or critical axe-core violations", found, emptyIterable());
+    }
+
+    /** The check can fail: an unlabelled field and a low-contrast text, put in a page, are found. */
+    @Test
+    void axeFindsAnUnlabelledFieldAndLowContrastText() {
+        plaza.fresh(browser);
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".cards")));
+        browser.executeScript("""
+                const main = document.getElementById('main');
+                main.append(document.createElement('input'));
+                const faint = document.createElement('p');
+                faint.textContent = '흐린 글씨';
+                faint.style.color = '#ddd';
+                main.append(faint);""");
+        List<String> violations = BrowserPlaza.seriousViolations(browser);
+        assertThat(violations.toString(), violations.stream().anyMatch(v -> v.startsWith("label (critical)")), is(true));
+        assertThat(violations.toString(), violations.stream().anyMatch(v -> v.startsWith("color-contrast (serious)")), is(true));
+    }
+
+    /** Opens the page, waits until it has loaded, screenshots it (admin pages), runs axe; its violations. */
+    private static List<String> check(Page page, boolean screenshot) {
+        // A page load of its own (the query names the page), so nothing of the previous page is still showing.
+        browser.get(plaza.base + "/?page=" + page.name() + "#" + page.route().replace("{USER}", enc(adminId)));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(page.loaded())));
+        wait.until(d -> d.findElements(By.cssSelector("main .loading")).isEmpty());
+        if (screenshot) {
+            screenshots(browser, "a11y-" + page.name());
+        }
+        List<String> violations = BrowserPlaza.seriousViolations(browser);
+        assertThat("axe-core ran on " + page.name() + ": " + violations, violations.stream().noneMatch(v -> v.startsWith("axe failed")), is(true));
+        return violations.stream().map(v -> page.name() + " (#" + page.route() + "): " + v).toList();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
