@@ -1,7 +1,7 @@
 // Pieces the admin pages share: the role check, the section menu, the JSON Lines import with its per-line
 // report, and small form helpers. The API refuses non-admins anyway; the check only decides what to show.
 import { h, render } from '../dom.js';
-import { t, formatNumber } from '../i18n.js';
+import { t, formatNumber, currentLang } from '../i18n.js';
 import { api, currentUser, isAdmin, query } from '../api.js';
 import { field, heading, errorBox } from '../ui.js';
 
@@ -122,10 +122,18 @@ function importReport(r) {
   ];
 }
 
-/** A table: caption, column headings, one row per item (cells from row(item)). */
+/** A table: caption, column headings, one row per item (cells from row(item); the first heads its row). */
 export function table(id, caption, columns, items, row) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'list', id },
+  // A region that can take focus: on a phone the table scrolls sideways, and keyboards must reach that too.
+  return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': caption }, h('table', { class: 'list', id },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((item) => h('tr', {}, row(item).map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', {}, cell))))))));
+}
+
+/** An instant as Seoul's wall-clock time, e.g. "2026. 12. 8. 오후 3:05:12" (the portal's zone, like the schedule). */
+export function seoulTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(currentLang() === 'ko' ? 'ko-KR' : 'en-GB',
+    { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'medium' }).format(d);
 }

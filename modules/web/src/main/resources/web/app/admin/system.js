@@ -4,7 +4,7 @@ import { h, render } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, query } from '../api.js';
 import { field, errorBox, say, loading } from '../ui.js';
-import { SECTIONS, adminOnly, adminPage, onSubmit, table } from './common.js';
+import { SECTIONS, adminOnly, adminPage, onSubmit, table, seoulTime } from './common.js';
 
 export function adminHomePage(params, go) {
   return adminOnly(go, '#/admin', () => adminPage(t('admin.title'), null,
@@ -28,7 +28,7 @@ export function adminKeysPage(params, go) {
       say(t('admin.key.rotated', { kid: r.kid }));
       // The key set is cached by browsers for a while (Cache-Control on jwks.json): this address is new.
       const j = await api('GET', `/auth/.well-known/jwks.json${query({ rotated: r.kid })}`);
-      show(j.keys, h('p', { class: 'note', id: 'rotated' }, t('admin.key.signsFrom', { kid: r.kid, from: r.signs_from })));
+      show(j.keys, h('p', { class: 'note', id: 'rotated' }, t('admin.key.signsFrom', { kid: r.kid, from: seoulTime(r.signs_from) })));
     });
     return adminPage(t('admin.keys'), '#/admin/keys', form, keys);
   });
