@@ -27,7 +27,8 @@ import static plaza.standalone.BrowserPlaza.screenshots;
 /**
  * The admin portal in headless Chromium against a real standalone (see BrowserPlaza): the configured admin
  * imports products from a JSON Lines file with one bad line and reads the per-line report; disables a user
- * whose open page (a second browser) is then signed out, and enables them again; creates, edits and deletes a
+ * whose open page (a second browser, in a chat group) is then signed out and its chat socket closed, and enables
+ * them again; creates, edits and deletes a
  * product, a recipe and a broadcast; sets a user's AI quota; rotates the signing key; reads the event counts.
  * Bad input tried: a line without a price, a product name holding markup with an event handler (shown as
  * text), a shopper opening the portal (refused, and no menu entry).
@@ -97,11 +98,20 @@ class AdminPortalBrowserTest {
         String email = plaza.registerByApi("정지될 사용자");
         ChromeDriver other = BrowserPlaza.newBrowser();
         try {
+            // Keep every WebSocket the page opens, to see the chat socket closed when the session ends.
+            other.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", """
+                    (() => {
+                      const Real = window.WebSocket;
+                      window.__plazaSockets = [];
+                      window.WebSocket = class extends Real {
+                        constructor(url, protocols) { super(url, protocols); window.__plazaSockets.push(this); }
+                      };
+                    })();"""));
             plaza.fresh(other);
             plaza.signIn(other, email, BrowserPlaza.PASSWORD);
-            other.get(plaza.base + "/#/wishlist");
+            other.get(plaza.base + "/#/chat?group=admin-disable");
             new WebDriverWait(other, Duration.ofSeconds(10))
-                    .until(ExpectedConditions.textToBe(By.tagName("h1"), "찜 목록"));
+                    .until(d -> ((String) other.executeScript("return document.getElementById('chat-online')?.textContent ?? ''")).contains("명"));
 
             browser.get(plaza.base + "/#/admin/users");
             type(By.cssSelector("#admin-user-search input[name=query]"), email);
@@ -120,6 +130,9 @@ class AdminPortalBrowserTest {
             new WebDriverWait(other, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
             assertThat(other.getCurrentUrl(), containsString("#/login"));
             assertThat((String) other.executeScript("return sessionStorage.getItem('plaza.session')"), is((String) null));
+            // The chat socket was closed by the page (CLOSING or CLOSED), not left open on the old token.
+            new WebDriverWait(other, Duration.ofSeconds(5)).until(d -> Boolean.TRUE.equals(other.executeScript(
+                    "return window.__plazaSockets.length > 0 && window.__plazaSockets.every((s) => s.readyState >= 2)")));
 
             // Signing in again is refused while disabled; after enabling, it works.
             other.findElement(By.name("email")).sendKeys(email);
