@@ -39,9 +39,10 @@ export function adminBroadcastsPage(params, go) {
       render(results,
         h('p', { class: 'total' }, t('admin.broadcast.total', { total: formatNumber(items.length), date: s.date })),
         items.length ? table('admin-broadcasts', t('admin.broadcasts'),
-          [t('admin.id'), t('admin.broadcast.title'), t('admin.broadcast.channel'), t('admin.broadcast.startsAt'),
+          [t('admin.id'), t('admin.broadcast.title'), t('admin.broadcast.channelName'), t('admin.broadcast.startsAt'),
             t('admin.broadcast.endsAt'), t('admin.broadcast.products'), t('admin.actions')],
-          items, (b) => [String(b.id), h('a', { href: `${SECTION}/${b.id}`, class: 'name' }, b.title), b.channel.name,
+          items, (b) => [String(b.id), [h('a', { href: `${SECTION}/${b.id}`, class: 'name' }, b.title),
+            b.live ? [' ', h('strong', { class: 'live' }, t('admin.broadcast.live'))] : null], b.channel.name,
             clock(b.startsAt), clock(b.endsAt), formatNumber(b.products.length),
             deleteButton(b.title, async () => {
               await api('DELETE', `/home-shopping/broadcasts/${b.id}`);

@@ -182,6 +182,7 @@ export default {
   'admin.broadcast.products': 'Products',
   'admin.broadcast.total': '{total} broadcasts on {date}',
   'admin.broadcast.none': 'No broadcasts on this date.',
+  'admin.broadcast.live': 'On air',
   'admin.recipe.new': 'New recipe',
   'admin.recipe.edit': 'Edit recipe',
   'admin.recipe.import': 'Import recipes',

@@ -182,6 +182,7 @@ export default {
   'admin.broadcast.products': '상품 수',
   'admin.broadcast.total': '{date} 방송 {total}개',
   'admin.broadcast.none': '이 날짜에 방송이 없습니다.',
+  'admin.broadcast.live': '방송 중',
   'admin.recipe.new': '새 레시피',
   'admin.recipe.edit': '레시피 수정',
   'admin.recipe.import': '레시피 가져오기',
