@@ -124,11 +124,13 @@ function importReport(r) {
 
 /** A table: caption, column headings, one row per item (cells from row(item); the first heads its row). */
 export function table(id, caption, columns, items, row) {
-  // A region that can take focus: on a phone the table scrolls sideways, and keyboards must reach that too.
+  // A region that can take focus: a wide table scrolls sideways, and keyboards must reach that too. On a phone
+  // each row is a card instead, its cells labelled with their column (data-label, style.css).
   return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': caption }, h('table', { class: 'list', id },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, items.map((item) => h('tr', {}, row(item).map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', {}, cell))))))));
+    h('tbody', {}, items.map((item) => h('tr', {}, row(item).map((cell, i) => (i === 0
+      ? h('th', { scope: 'row', 'data-label': columns[i] }, cell) : h('td', { 'data-label': columns[i] }, cell))))))));
 }
 
 /** An instant as Seoul's wall-clock time, e.g. "2026. 12. 8. 오후 3:05:12" (the portal's zone, like the schedule). */
