@@ -28,6 +28,11 @@ export function currentUser() {
   return session?.user ?? null;
 }
 
+/** Whether the signed-in user has the admin role (the API checks it anyway; this only decides what to show). */
+export function isAdmin() {
+  return Boolean(session?.user?.roles?.includes('admin'));
+}
+
 /** The current access token (for a WebSocket's subprotocol), or null. */
 export function accessToken() {
   return session?.access ?? null;
@@ -77,26 +82,28 @@ export function refresh() {
   return refreshing;
 }
 
-async function send(method, path, body, auth) {
+/** type: the body's media type; a JSON body is an object, any other a string sent as it is (JSON Lines imports). */
+async function send(method, path, body, auth, type = 'application/json') {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = type;
   if (auth && session) headers.Authorization = `Bearer ${session.access}`;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const payload = body === undefined || type !== 'application/json' ? body : JSON.stringify(body);
+  const res = await fetch(path, { method, headers, body: payload });
   if (res.status === 204) return null;
-  const type = res.headers.get('Content-Type') || '';
-  const data = type.includes('json') ? await res.json() : null;
+  const answered = res.headers.get('Content-Type') || '';
+  const data = answered.includes('json') ? await res.json() : null;
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }
 
 /** A call with the access token; on a 401 it refreshes once and retries. */
-export async function api(method, path, body) {
+export async function api(method, path, body, type) {
   if (session && session.expiresAt - Date.now() < 5000) await refresh().catch(() => {});
   try {
-    return await send(method, path, body, true);
+    return await send(method, path, body, true, type);
   } catch (e) {
     if (e.status === 401 && session && (await refresh().catch(() => false))) {
-      return send(method, path, body, true);
+      return send(method, path, body, true, type);
     }
     throw e;
   }

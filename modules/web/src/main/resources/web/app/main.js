@@ -1,13 +1,14 @@
 // The app shell: a hash router (#/products?q=김치), the menu and the account area.
 import { h, render } from './dom.js';
 import { t, currentLang, setLang } from './i18n.js';
-import { currentUser, onSessionChange, logout } from './api.js';
+import { currentUser, isAdmin, onSessionChange, logout } from './api.js';
 import { say } from './ui.js';
 import { home } from './pages/home.js';
 import { loginPage, registerPage } from './pages/account.js';
 import { productsPage, productPage, wishlistPage } from './pages/kok.js';
 import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
 import { chatPage } from './pages/chat.js';
+import { adminRoutes } from './admin/routes.js';
 
 const routes = [
   [/^\/$/, home],
@@ -21,6 +22,7 @@ const routes = [
   [/^\/cook$/, cookPage],
   [/^\/bookmarks$/, bookmarksPage],
   [/^\/chat$/, chatPage],
+  ...adminRoutes,
 ];
 
 const main = document.getElementById('main');
@@ -59,13 +61,16 @@ function shell() {
   const link = (href, key) => h('a', { href, 'aria-current': here === href.slice(1) ? 'page' : null }, t(key));
   render(nav,
     link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'),
-    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat')] : null);
+    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat')] : null,
+    isAdmin() ? link('#/admin', 'nav.admin') : null);
   const user = currentUser();
   const other = currentLang() === 'ko' ? 'en' : 'ko';
   render(document.getElementById('account'),
     user ? [h('span', { class: 'hello' }, t('account.hello', { name: user.name || user.email })),
       h('button', { type: 'button', id: 'sign-out', class: 'secondary', onclick: async () => {
+        signingOut = true;
         await logout().catch(() => {});
+        signingOut = false;
         say(t('signedOut'));
         go('#/');
       } }, t('account.signOut'))]
@@ -74,6 +79,19 @@ function shell() {
       onclick: () => { setLang(other); show(); } }, t('lang.switch')));
 }
 
-onSessionChange(shell);
+// A session that ends by itself (its refresh refused: the account was disabled, or signed out elsewhere) shows
+// the signed-out state at once: the page is shown again, so a signed-in page goes to the sign-in form.
+let signingOut = false;
+let signedIn = Boolean(currentUser());
+onSessionChange((user) => {
+  const ended = signedIn && !user && !signingOut;
+  signedIn = Boolean(user);
+  if (ended) {
+    say(t('session.ended'));
+    show();
+  } else {
+    shell();
+  }
+});
 window.addEventListener('hashchange', show);
 show();
