@@ -250,10 +250,9 @@ class WebAppBrowserTest {
             for (ChromeDriver b : List.of(browser, other)) {
                 b.get(base + "/#/chat?group=" + group);
             }
-            // Both have joined (their presence line shows). Not asserted here: that each shows "2명" — in CI each
-            // browser kept showing only itself, a presence fan-out problem under investigation (see the closing note);
-            // presence itself is asserted at the protocol level in chat's tests.
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> online(browser).contains("명") && online(other).contains("명"));
+            // Both show both online: each presence snapshot is now sent in the order it was taken, so an older
+            // "1명" (read before the other's join) can no longer arrive last (ChatProtocolTest.concurrentJoinsEndWithEveryoneCounted).
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> online(browser).contains("2명") && online(other).contains("2명"));
             say(browser, "안녕하세요, 현우님!");
             otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "안녕하세요, 현우님!"));
             say(other, XSS);
