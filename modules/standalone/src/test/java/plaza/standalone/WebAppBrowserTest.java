@@ -310,6 +310,105 @@ class WebAppBrowserTest {
         w.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
     }
 
+    /**
+     * The account journey: register, confirm the address from the dev mailbox's link, edit the profile, change
+     * the password, forget it, reset it from the mailed link, sign in with the new one, delete the account.
+     */
+    @Test
+    void shopperVerifiesTheAddressFromTheMailboxLaterResetsThePasswordAndDeletesTheAccount() {
+        try {
+            accountJourney();
+        } catch (RuntimeException | AssertionError e) {
+            screenshots("failed-account");
+            throw e;
+        }
+    }
+
+    private void accountJourney() {
+        String email = "account-" + System.nanoTime() + "@example.com";
+        click(By.id("register"));
+        type(By.name("name"), "박서연");
+        type(By.name("email"), email);
+        type(By.name("password"), "orange-Kettle-Sky-4");
+        click(By.cssSelector("#register-form button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".hello"), "박서연님"));
+        click(By.id("my-account"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("email-status"), "확인되지 않음"));
+
+        // The verification mail's link opens the web app's page (standalone points auth's links at it).
+        String verify = mailLink(email, "Confirm");
+        assertThat(verify, containsString("/#/verify-email?token="));
+        browser.get(verify);
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "이메일 주소 확인"));
+        screenshots("verify-email");
+        click(By.cssSelector("#verify-form button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "로그인"));
+
+        browser.get(base + "/#/account");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("email-status"), "확인됨"));
+        assertThat(browser.findElement(By.id("email-status")).getText(), org.hamcrest.Matchers.not(containsString("않음")));
+        type(By.cssSelector("#profile-form input[name=name]"), "박서연 (콕)");
+        click(By.cssSelector("#profile-form button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".hello"), "박서연 (콕)님"));
+        type(By.name("current-password"), "orange-Kettle-Sky-4");
+        type(By.cssSelector("#password-form input[name=new-password]"), "green-Window-Lake-5");
+        click(By.cssSelector("#password-form button[type=submit]"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "비밀번호를 바꿨습니다"));
+        screenshots("account");
+
+        // Later: signed out, the password forgotten.
+        click(By.id("sign-out"));
+        click(By.id("sign-in"));
+        click(By.id("forgot-link"));
+        type(By.name("email"), email);
+        click(By.cssSelector("#forgot-form button[type=submit]"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("forgot-done")));
+        screenshots("forgot-password");
+        String reset = mailLink(email, "Reset");
+        assertThat(reset, containsString("/#/reset-password?token="));
+        browser.get(reset);
+        type(By.name("new-password"), "purple-Meadow-Tide-8");
+        screenshots("reset-password");
+        click(By.cssSelector("#reset-form button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "로그인"));
+        type(By.name("email"), email);
+        type(By.name("password"), "purple-Meadow-Tide-8");
+        click(By.cssSelector("#login-form button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(".hello"), "박서연 (콕)님"));
+
+        click(By.id("my-account"));
+        click(By.id("delete-confirm"));
+        click(By.cssSelector("#delete-form button[type=submit]"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        click(By.id("sign-in"));
+        type(By.name("email"), email);
+        type(By.name("password"), "purple-Meadow-Tide-8");
+        click(By.cssSelector("#login-form button[type=submit]"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#login-form .error")));
+        assertThat(browser.findElements(By.id("sign-out")).size(), is(0));
+    }
+
+    /** The first link of the newest mail to {@code to} whose subject starts with {@code subject} (auth mails in the background). */
+    private static String mailLink(String to, String subject) {
+        Http1Client client = Http1Client.builder().baseUri(base).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Http1ClientResponse res = client.get("/auth/dev/outbox").queryParam("to", to).request()) {
+                for (JsonNode mail : Json.parse(res.as(String.class)).path("mails")) {
+                    if (mail.path("subject").asText().startsWith(subject)) {
+                        return mail.path("links").get(0).asText();
+                    }
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("No mail '" + subject + "…' to " + to + " in the dev mailbox");
+    }
+
     @Test
     void firstLoadOfTheHomePageTransfersUnder300Kb() {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".cards")));

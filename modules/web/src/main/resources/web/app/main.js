@@ -8,6 +8,7 @@ import { loginPage, registerPage } from './pages/account.js';
 import { productsPage, productPage, wishlistPage } from './pages/kok.js';
 import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
 import { chatPage } from './pages/chat.js';
+import { forgotPasswordPage, resetPasswordPage, verifyEmailPage, accountPage } from './pages/profile.js';
 
 const routes = [
   [/^\/$/, home],
@@ -21,6 +22,10 @@ const routes = [
   [/^\/cook$/, cookPage],
   [/^\/bookmarks$/, bookmarksPage],
   [/^\/chat$/, chatPage],
+  [/^\/forgot-password$/, forgotPasswordPage],
+  [/^\/reset-password$/, resetPasswordPage],
+  [/^\/verify-email$/, verifyEmailPage],
+  [/^\/account$/, accountPage],
 ];
 
 const main = document.getElementById('main');
@@ -63,7 +68,7 @@ function shell() {
   const user = currentUser();
   const other = currentLang() === 'ko' ? 'en' : 'ko';
   render(document.getElementById('account'),
-    user ? [h('span', { class: 'hello' }, t('account.hello', { name: user.name || user.email })),
+    user ? [h('a', { class: 'hello', id: 'my-account', href: '#/account', 'aria-label': t('profile.link', { name: user.name || user.email }) }, t('account.hello', { name: user.name || user.email })),
       h('button', { type: 'button', id: 'sign-out', class: 'secondary', onclick: async () => {
         await logout().catch(() => {});
         say(t('signedOut'));

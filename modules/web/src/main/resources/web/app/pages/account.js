@@ -24,6 +24,7 @@ export function loginPage(params, go) {
     }
   });
   return [heading(t('login.title')), form,
+    h('p', {}, h('a', { href: '#/forgot-password', id: 'forgot-link' }, t('forgot.link'))),
     h('p', {}, t('login.noAccount'), ' ', h('a', { href: '#/register' }, t('account.register')))];
 }
 
