@@ -82,7 +82,9 @@ class WebAppBrowserTest {
                 "standalone.data-dir", data.toString(),
                 "plaza.access-log.enabled", "false",
                 "catalog.demo-data", "true", "recipe.demo-data", "true",
-                "auth.admin.email", ADMIN_EMAIL, "auth.admin.password", ADMIN_PASSWORD)));
+                "auth.admin.email", ADMIN_EMAIL, "auth.admin.password", ADMIN_PASSWORD,
+                // plaza-local writes a reply of ~45 words in ~3 s: long enough to press Stop or leave mid-reply
+                "assistant.local.token-delay", "PT0.06S")));
         base = "http://127.0.0.1:" + plaza.port();
         browser = newBrowser();
         wait = new WebDriverWait(browser, Duration.ofSeconds(10));
@@ -308,6 +310,89 @@ class WebAppBrowserTest {
         b.findElement(By.name("password")).sendKeys("orange-Kettle-Sky-4");
         b.findElement(By.cssSelector("#login-form button[type=submit]")).click();
         w.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
+    }
+
+    /**
+     * The assistant: a prompt with a variable starts a conversation; a reply streams in and is shown as sanitised
+     * markdown (inline code kept, markup the model echoes back shown as text, nothing run); Stop ends a reply
+     * mid-stream and it is kept as stopped; a reply asked for just before leaving the page is there when it is
+     * reopened; rename and delete.
+     */
+    @Test
+    void assistantStreamsStopsKeepsWritingWhileAwayAndShowsMarkupAsText() {
+        try {
+            assistantJourney();
+        } catch (RuntimeException | AssertionError e) {
+            screenshots("failed-assistant");
+            throw e;
+        }
+    }
+
+    private void assistantJourney() {
+        signIn(browser, registerByApi("도윤"));
+        click(By.linkText("AI 도우미"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ai-quota"), "토큰"));
+        click(By.cssSelector(".prompt-form summary"));
+        type(By.name("prompt-name"), "번역가");
+        type(By.name("template"), "Answer in {{language}}.");
+        click(By.cssSelector("#ai-prompt button[type=submit]"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//select[@name='prompt']/option[.='번역가']")));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("prompt"))).selectByVisibleText("번역가");
+        type(By.name("var-language"), "Korean");
+        type(By.name("title"), "교토 여행");
+        screenshots("assistant");
+        click(By.cssSelector("#ai-new button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "교토 여행"));
+        wait.until(ExpectedConditions.textToBe(By.id("ai-system"), "프롬프트: Answer in Korean."));
+
+        // A streamed reply, rendered as markdown: plaza-local quotes the message, markup and inline code included.
+        ask("<img src=x onerror=alert(1)> `kimchi()` 알려줘");
+        WebElement reply = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#ai-messages li.assistant:not(.writing)")));
+        assertThat(reply.getText(), containsString("<img src=x onerror=alert(1)>"));
+        assertThat(reply.findElement(By.cssSelector(".body code")).getText(), is("kimchi()"));
+        assertThat("no element made from the reply", browser.findElements(By.cssSelector("main img")).size(), is(0));
+        try {
+            browser.switchTo().alert();
+            throw new AssertionError("an alert fired");
+        } catch (NoAlertPresentException expected) {
+            // the reply's markup stayed text
+        }
+        screenshots("assistant-conversation");
+
+        // Stop mid-stream: the reply ends early, marked stopped, and is kept so.
+        ask("Tell me everything about Kyoto: its temples, its gardens, its markets, its tea houses, its festivals, its food.");
+        wait.until(d -> !browser.findElements(By.cssSelector("#ai-messages li.writing .body p")).isEmpty()
+                        && !browser.findElement(By.cssSelector("#ai-messages li.writing .body")).getText().isBlank());
+        click(By.id("ai-stop"));
+        WebElement stopped = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#ai-messages li.assistant .state")));
+        assertThat(stopped.getText(), is("(답변을 멈췄습니다)"));
+        assertThat(browser.findElement(By.cssSelector("#ai-messages li.assistant:last-child .body")).getText(),
+                   org.hamcrest.Matchers.not(containsString("Configure a real provider")));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("ai-stop")));
+
+        // Asked, then the page left at once: the server finishes the reply, and reopening shows it.
+        String url = browser.getCurrentUrl();
+        ask("While I am away, describe Nishiki market.");
+        wait.until(d -> !browser.findElement(By.cssSelector("#ai-messages li.writing .body")).getText().isBlank());
+        browser.get(base + "/#/");
+        browser.get(url);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> browser.findElements(By.cssSelector("#ai-messages li.assistant")).size() == 3
+                && browser.findElements(By.id("ai-pending")).isEmpty()
+                && browser.findElement(By.cssSelector("#ai-messages li.assistant:last-child")).getText().contains("Nishiki market"));
+        assertThat(browser.findElement(By.cssSelector("#ai-messages li.assistant:last-child")).getText(), containsString("Configure a real provider"));
+
+        click(By.cssSelector(".manage summary"));
+        type(By.name("rename"), "교토 3일");
+        click(By.cssSelector("#ai-rename button[type=submit]"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "교토 3일"));
+        click(By.id("ai-delete"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "AI 도우미"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ai-conversations"), "아직 대화가 없습니다."));
+    }
+
+    private static void ask(String text) {
+        type(By.name("message"), text);
+        click(By.cssSelector("#ai-send button[type=submit]"));
     }
 
     /**

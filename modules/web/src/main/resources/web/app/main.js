@@ -8,6 +8,7 @@ import { loginPage, registerPage } from './pages/account.js';
 import { productsPage, productPage, wishlistPage } from './pages/kok.js';
 import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
 import { chatPage } from './pages/chat.js';
+import { assistantPage, conversationPage } from './pages/assistant.js';
 import { forgotPasswordPage, resetPasswordPage, verifyEmailPage, accountPage } from './pages/profile.js';
 
 const routes = [
@@ -26,6 +27,8 @@ const routes = [
   [/^\/reset-password$/, resetPasswordPage],
   [/^\/verify-email$/, verifyEmailPage],
   [/^\/account$/, accountPage],
+  [/^\/assistant$/, assistantPage],
+  [/^\/assistant\/([0-9a-f-]{36})$/, conversationPage],
 ];
 
 const main = document.getElementById('main');
@@ -64,7 +67,7 @@ function shell() {
   const link = (href, key) => h('a', { href, 'aria-current': here === href.slice(1) ? 'page' : null }, t(key));
   render(nav,
     link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'),
-    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat')] : null);
+    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat'), link('#/assistant', 'nav.assistant')] : null);
   const user = currentUser();
   const other = currentLang() === 'ko' ? 'en' : 'ko';
   render(document.getElementById('account'),
