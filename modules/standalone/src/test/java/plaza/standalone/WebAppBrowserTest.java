@@ -261,16 +261,38 @@ class WebAppBrowserTest {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), XSS));
             assertThat(browser.findElements(By.cssSelector("main img")).size(), is(0));
             assertThat(browser.findElement(By.cssSelector("#chat-messages li:last-child .sender")).getText(), is("현우"));
-            screenshots("chat");
             try {
                 browser.switchTo().alert();
                 throw new AssertionError("an alert fired");
             } catch (NoAlertPresentException expected) {
                 // the message stayed text
             }
-            // A newcomer (a reload) gets the history.
+
+            // Typing shows to the other; one's own message can be edited, then deleted, and the other sees both.
+            WebElement otherInput = other.findElement(By.cssSelector("#chat-send input[name=message]"));
+            otherInput.sendKeys("잠깐만요");
+            wait.until(ExpectedConditions.textToBe(By.id("chat-typing"), "현우님이 입력 중…"));
+            otherInput.clear();
+            By mine = By.xpath("//ol[@id='chat-messages']/li[span[@class='text' and .='안녕하세요, 현우님!']]");
+            assertThat("only one's own messages have controls",
+                       browser.findElements(By.cssSelector("#chat-messages li:last-child .own")).size(), is(0));
+            browser.findElement(mine).findElement(By.cssSelector("button.edit")).click();
+            WebElement edit = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#chat-messages .edit-form input")));
+            edit.clear();
+            edit.sendKeys("안녕하세요, 현우님! 반가워요");
+            screenshots("chat");
+            edit.submit();
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "안녕하세요, 현우님! 반가워요"));
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "(수정됨)"));
+            By edited = By.xpath("//ol[@id='chat-messages']/li[span[@class='text' and .='안녕하세요, 현우님! 반가워요']]");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(edited)).findElement(By.cssSelector("button.delete")).click();
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "(삭제된 메시지)"));
+            assertThat(other.findElement(By.id("chat-messages")).getText(), org.hamcrest.Matchers.not(containsString("반가워요")));
+
+            // A newcomer (a reload) gets the history, the deletion included.
             other.navigate().refresh();
-            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "안녕하세요, 현우님!"));
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), XSS));
+            otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "(삭제된 메시지)"));
 
             // A network drop: the first browser's socket dies and reconnecting fails for a while; a message
             // sent meanwhile shows once it is back (rejoined with sinceSeq, the server replays it).
