@@ -417,6 +417,30 @@ class WebAppBrowserTest {
         click(By.cssSelector("#ai-send button[type=submit]"));
     }
 
+    /** Home shopping: today in Seoul (whatever the browser's zone), the catalog's schedule in order, what is on air now. */
+    @Test
+    void homeShoppingShowsTheSeoulDaysScheduleAndWhatIsOnAirNow() {
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Seoul")).toString();
+        JsonNode schedule;
+        try (Http1ClientResponse res = Http1Client.builder().baseUri(base).build().get("/home-shopping/schedule").request()) {
+            schedule = Json.parse(res.as(String.class));
+        }
+        assertThat(schedule.path("date").asText(), is(today));
+        click(By.linkText("홈쇼핑"));
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "홈쇼핑 편성표"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main"), today + " 편성표"));
+        wait.until(d -> browser.findElements(By.cssSelector("#schedule li.broadcast")).size() == schedule.path("broadcasts").size());
+        assertThat(browser.findElement(By.cssSelector("#schedule li.broadcast .name")).getText(),
+                   is(schedule.path("broadcasts").get(0).path("title").asText()));
+        // Demo channels are on air 06:00–02:00 Seoul time: between 02:00 and 06:00 nothing is.
+        int hour = java.time.LocalTime.now(java.time.ZoneId.of("Asia/Seoul")).getHour();
+        if (hour >= 6 || hour < 1) {
+            WebElement onAir = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#on-air li.broadcast")));
+            assertThat(onAir.getText(), containsString("방송 중"));
+        }
+        screenshots("home-shopping");
+    }
+
     /**
      * The account journey: register, confirm the address from the dev mailbox's link, edit the profile, change
      * the password, forget it, reset it from the mailed link, sign in with the new one, delete the account.

@@ -9,6 +9,7 @@ import { productsPage, productPage, wishlistPage } from './pages/kok.js';
 import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
 import { chatPage } from './pages/chat.js';
 import { assistantPage, conversationPage } from './pages/assistant.js';
+import { homeShoppingPage } from './pages/homeshopping.js';
 import { forgotPasswordPage, resetPasswordPage, verifyEmailPage, accountPage } from './pages/profile.js';
 
 const routes = [
@@ -28,6 +29,7 @@ const routes = [
   [/^\/verify-email$/, verifyEmailPage],
   [/^\/account$/, accountPage],
   [/^\/assistant$/, assistantPage],
+  [/^\/live$/, homeShoppingPage],
   [/^\/assistant\/([0-9a-f-]{36})$/, conversationPage],
 ];
 
@@ -66,7 +68,7 @@ function shell() {
   const here = (location.hash.replace(/^#/, '') || '/').split('?')[0];
   const link = (href, key) => h('a', { href, 'aria-current': here === href.slice(1) ? 'page' : null }, t(key));
   render(nav,
-    link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'),
+    link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'), link('#/live', 'nav.live'),
     currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat'), link('#/assistant', 'nav.assistant')] : null);
   const user = currentUser();
   const other = currentLang() === 'ko' ? 'en' : 'ko';

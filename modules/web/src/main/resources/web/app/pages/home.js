@@ -9,6 +9,7 @@ export function home() {
     h('ul', { class: 'cards' },
       h('li', {}, h('a', { href: '#/products', class: 'card' }, t('home.searchProducts'))),
       h('li', {}, h('a', { href: '#/cook', class: 'card' }, t('home.cook'))),
-      h('li', {}, h('a', { href: '#/recipes', class: 'card' }, t('nav.recipes')))),
+      h('li', {}, h('a', { href: '#/recipes', class: 'card' }, t('nav.recipes'))),
+      h('li', {}, h('a', { href: '#/live', class: 'card' }, t('nav.live')))),
   ];
 }
