@@ -442,6 +442,108 @@ class WebAppBrowserTest {
     }
 
     /**
+     * Events: sign-in (identify), pages, a search, a product view and a recommendation's click (with its recommId)
+     * reach /events as the shopper's. Recommendations: with no recommend service (standalone has none yet: 404)
+     * the sections stay hidden and the page works; when it answers (stubbed in the browser), they show.
+     */
+    @Test
+    void eventsAreSentAndRecommendationsShowOnlyWhenTheServiceAnswers() {
+        String email = registerByApi("하늘");
+        signIn(browser, email);
+        JsonNode first;
+        try (Http1ClientResponse res = Http1Client.builder().baseUri(base).build().get("/kok/products")
+                .queryParam("q", "김치").queryParam("size", "2").request()) {
+            first = Json.parse(res.as(String.class)).path("items").get(0);
+        }
+        long id = first.path("id").asLong();
+
+        browser.get(base + "/#/products?q=" + java.net.URLEncoder.encode("김치", java.nio.charset.StandardCharsets.UTF_8));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#product-results .name")));
+        browser.get(base + "/#/products/" + id);
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), first.path("name").asText()));
+        String token = loginToken(email);
+        awaitEvent(token, e -> "track".equals(e.path("type").asText()) && "Product Viewed".equals(e.path("event").asText())
+                               && e.path("properties").path("productId").asLong() == id);
+        assertThat("no recommend service: the section stays hidden",
+                   browser.findElement(By.id("related-products")).getAttribute("hidden"), org.hamcrest.Matchers.notNullValue());
+        browser.get(base + "/#/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".cards")));
+        assertThat(browser.findElement(By.id("for-you")).getAttribute("hidden"), org.hamcrest.Matchers.notNullValue());
+
+        // The recommend service answering (stubbed in this browser only while the test's flag is set).
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                (() => {
+                  const real = window.fetch;
+                  window.fetch = (url, options) => {
+                    const fake = sessionStorage.getItem('plaza.test.recommend');
+                    return fake && String(url).startsWith('/recommend/')
+                      ? Promise.resolve(new Response(fake, { status: 200, headers: { 'Content-Type': 'application/json' } }))
+                      : real(url, options);
+                  };
+                })();"""));
+        browser.executeScript("sessionStorage.setItem('plaza.test.recommend', arguments[0]);", Json.write(Map.of(
+                "recommId", "rec-browser-1",
+                "items", List.of(Map.of("type", "product", "id", id, "name", first.path("name").asText(), "score", 0.9,
+                                        "reasons", List.of(Map.of("type", "popular")))))));
+        browser.navigate().refresh();
+        WebElement rec = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#for-you a.name")));
+        assertThat(rec.getText(), is(first.path("name").asText()));
+        assertThat(browser.findElement(By.cssSelector("#for-you")).getText(), containsString("인기"));
+        screenshots("home-recommendations");
+        rec.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#related-products a.name")));
+        browser.executeScript("sessionStorage.removeItem('plaza.test.recommend');");
+
+        awaitEvent(token, e -> "Product Clicked".equals(e.path("event").asText())
+                               && "rec-browser-1".equals(e.path("properties").path("recommId").asText())
+                               && e.path("properties").path("productId").asLong() == id);
+        awaitEvent(token, e -> "Products Searched".equals(e.path("event").asText())
+                               && "김치".equals(e.path("properties").path("query").asText()));
+        awaitEvent(token, e -> "identify".equals(e.path("type").asText()));
+        awaitEvent(token, e -> "page".equals(e.path("type").asText()) && ("/products/" + id).equals(e.path("name").asText()));
+    }
+
+    private static String loginToken(String email) {
+        Http1Client client = Http1Client.builder().baseUri(base).build();
+        try (Http1ClientResponse res = client.post("/auth/login").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(Json.write(Map.of("email", email, "password", "orange-Kettle-Sky-4")))) {
+            return Json.parse(res.as(String.class)).path("access_token").asText();
+        }
+    }
+
+    private static String get(String path, String token) {
+        Http1Client client = Http1Client.builder().baseUri(base).build();
+        var req = client.get(path);
+        if (token != null) {
+            req.header(HeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        try (Http1ClientResponse res = req.request()) {
+            assertThat(path, res.status(), is(Status.OK_200));
+            return res.as(String.class);
+        }
+    }
+
+    /** Waits (10 s at most) until the shopper's /events/me holds an event matching {@code wanted}. */
+    private static void awaitEvent(String token, java.util.function.Predicate<JsonNode> wanted) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode items = null;
+        while (System.nanoTime() < deadline) {
+            items = Json.parse(get("/events/me", token)).path("items");
+            for (JsonNode e : items) {
+                if (wanted.test(e)) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("No such event in /events/me: " + items);
+    }
+
+    /**
      * The account journey: register, confirm the address from the dev mailbox's link, edit the profile, change
      * the password, forget it, reset it from the mailed link, sign in with the new one, delete the account.
      */

@@ -3,6 +3,7 @@ import { h, render } from './dom.js';
 import { t, currentLang, setLang } from './i18n.js';
 import { currentUser, onSessionChange, logout } from './api.js';
 import { say } from './ui.js';
+import { page } from './events.js';
 import { home } from './pages/home.js';
 import { loginPage, registerPage } from './pages/account.js';
 import { productsPage, productPage, wishlistPage } from './pages/kok.js';
@@ -45,10 +46,11 @@ function show() {
   const [path, search] = raw.split('?');
   const params = new URLSearchParams(search ?? '');
   document.title = 'Plaza';
-  for (const [pattern, page] of routes) {
+  page(path);
+  for (const [pattern, view] of routes) {
     const m = path.match(pattern);
     if (m) {
-      const content = page(params, go, ...m.slice(1));
+      const content = view(params, go, ...m.slice(1));
       if (content) {
         render(main, content);
         (main.querySelector('h1') ?? main).focus();
