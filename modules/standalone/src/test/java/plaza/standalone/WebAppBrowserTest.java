@@ -300,8 +300,14 @@ class WebAppBrowserTest {
             say(other, "그동안 온 메시지");
             otherWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "그동안 온 메시지"));
             browser.executeScript("window.__plazaOffline = false;");
-            new WebDriverWait(browser, Duration.ofSeconds(15))
-                    .until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "그동안 온 메시지"));
+            // Reconnecting backs off up to 10 s between tries, so on a loaded machine this can take a while.
+            try {
+                new WebDriverWait(browser, Duration.ofSeconds(30))
+                        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-messages"), "그동안 온 메시지"));
+            } catch (RuntimeException e) {
+                throw new AssertionError("sockets: " + browser.executeScript(
+                        "return window.__plazaSockets.map(s => s.url + ' ' + s.readyState).join('; ') + ' | ' + location.href + ' | session ' + (sessionStorage.getItem('plaza.session') !== null) + ' | account ' + document.getElementById('account').textContent + ' | nav ' + performance.getEntriesByType('navigation').length + ' ' + performance.now()"), e);
+            }
         } finally {
             other.quit();
         }

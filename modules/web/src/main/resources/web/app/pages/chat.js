@@ -71,9 +71,21 @@ class GroupChat {
     this.connect();
   }
 
+  /** The next try after a drop: 0.5 s, doubling to 10 s. */
+  retryLater() {
+    say(t('chat.reconnecting'));
+    setTimeout(() => this.closed || this.connect(), this.retry);
+    this.retry = Math.min(this.retry * 2, 10_000);
+  }
+
   connect() {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat/ws`;
-    this.socket = new WebSocket(url, ['bearer', accessToken()]);
+    try {
+      this.socket = new WebSocket(url, ['bearer', accessToken()]);
+    } catch {
+      this.retryLater(); // e.g. signed out meanwhile: the next try sees the new state
+      return;
+    }
     this.socket.addEventListener('open', () => {
       this.retry = 500;
       const join = { action: 'joinGroup', groupId: this.group };
@@ -82,10 +94,7 @@ class GroupChat {
     });
     this.socket.addEventListener('message', (ev) => this.receive(JSON.parse(ev.data)));
     this.socket.addEventListener('close', () => {
-      if (this.closed) return;
-      say(t('chat.reconnecting'));
-      setTimeout(() => this.closed || this.connect(), this.retry);
-      this.retry = Math.min(this.retry * 2, 10_000);
+      if (!this.closed) this.retryLater();
     });
   }
 
@@ -125,6 +134,9 @@ class GroupChat {
       case 'joined':
         if (this.lastSeq === null) {
           say(t('chat.joined', { group: this.group }));
+          this.send({ action: 'history', groupId: this.group, limit: 50 });
+        } else if (f.recovered === false) {
+          // Too much missed (or history purged) to replay: read the latest page again instead.
           this.send({ action: 'history', groupId: this.group, limit: 50 });
         } else if (f.missed) {
           say(t('chat.missed', { count: f.missed }));
