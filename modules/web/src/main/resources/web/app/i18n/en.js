@@ -178,6 +178,7 @@ export default {
   'ai.assistant': 'AI',
   'ai.cancelled': '(reply stopped)',
   'ai.truncated': '(reply cut at the length limit)',
+  'ai.replied': 'The reply is here.',
   'ai.stillWriting': 'The reply is still being written…',
   'ai.offline': 'Connecting; send again in a moment.',
   'ai.manage': 'Manage the conversation',

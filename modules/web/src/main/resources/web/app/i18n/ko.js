@@ -178,6 +178,7 @@ export default {
   'ai.assistant': 'AI',
   'ai.cancelled': '(답변을 멈췄습니다)',
   'ai.truncated': '(답변이 길이 제한으로 잘렸습니다)',
+  'ai.replied': '답변이 도착했습니다.',
   'ai.stillWriting': '답변을 작성하는 중입니다…',
   'ai.offline': '연결 중입니다. 잠시 후 다시 보내 주세요.',
   'ai.manage': '대화 관리',

@@ -115,7 +115,8 @@ export function conversationPage(params, go, id) {
   active?.close();
   const title = heading(t('ai.title'));
   const system = h('p', { class: 'meta', id: 'ai-system', hidden: true });
-  const list = h('ol', { class: 'ai-messages', id: 'ai-messages', 'aria-label': t('ai.messages'), 'aria-live': 'polite' }, h('li', {}, loading()));
+  // Not a live region: a reply arriving word by word would be read out word by word; its end is announced instead.
+  const list = h('ol', { class: 'ai-messages', id: 'ai-messages', 'aria-label': t('ai.messages') }, h('li', {}, loading()));
   const text = h('textarea', { name: 'message', rows: 3, required: true, maxlength: 100000 });
   const send = h('button', { type: 'submit' }, t('ai.send'));
   const stop = h('button', { type: 'button', class: 'secondary', id: 'ai-stop', hidden: true }, t('ai.stop'));
@@ -261,6 +262,7 @@ class Conversation {
       this.fill(r.li, r.text, f.status);
       this.finish();
       this.view.quota.refresh();
+      say(t(f.status === 'cancelled' ? 'ai.cancelled' : 'ai.replied'));
     } else if (f.type === 'error' && (!f.requestId || (r && f.requestId === r.requestId))) {
       if (r) {
         sessionStorage.removeItem(PENDING);

@@ -68,13 +68,22 @@ class GroupChat {
     this.typists = new Map(); // user id -> {name, timer}
     this.typingSent = 0; // when typing:true was last sent (at most every 3 s)
     this.loadingOlder = false;
+    this.retrying = false;
+    // A watchdog: should a retry never come (a throttled or lost timer), a closed socket is reopened anyway.
+    this.watchdog = setInterval(() => {
+      if (!this.closed && !this.retrying && this.socket?.readyState === WebSocket.CLOSED) this.connect();
+    }, 5000);
     this.connect();
   }
 
   /** The next try after a drop: 0.5 s, doubling to 10 s. */
   retryLater() {
     say(t('chat.reconnecting'));
-    setTimeout(() => this.closed || this.connect(), this.retry);
+    this.retrying = true;
+    setTimeout(() => {
+      this.retrying = false;
+      if (!this.closed) this.connect();
+    }, this.retry);
     this.retry = Math.min(this.retry * 2, 10_000);
   }
 
@@ -104,6 +113,7 @@ class GroupChat {
 
   close() {
     this.closed = true;
+    clearInterval(this.watchdog);
     this.socket?.close(1000);
     if (active === this) active = null;
   }
