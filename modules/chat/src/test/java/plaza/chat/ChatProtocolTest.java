@@ -98,6 +98,42 @@ class ChatProtocolTest {
         }
     }
 
+    /**
+     * Members joining at once: the last presence frame each one gets counts them all. Each join's
+     * snapshot used to be read and NOTIFYed in separate steps, so an older "1 online" could be sent
+     * after a newer "2 online" and stay on every screen (the browser test saw it in CI).
+     */
+    @Test
+    void concurrentJoinsEndWithEveryoneCounted() {
+        int n = 6;
+        for (int round = 0; round < 3; round++) {
+            String group = "presence-race-" + round;
+            List<ChatClient> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    clients.add(connect("racer" + i));
+                }
+                clients.parallelStream().forEach(c -> c.send(Map.of("action", "joinGroup", "groupId", group)));
+                for (ChatClient c : clients) {
+                    c.next("joined");
+                    // actions on one connection run in order: after the pong, its join's announcement is sent
+                    c.send(Map.of("action", "ping"));
+                    c.next("pong");
+                }
+                // A message NOTIFYed after every announcement: what each member shows before it is the final word.
+                clients.getFirst().send(Map.of("action", "sendMessage", "groupId", group, "message", "all here?"));
+                for (ChatClient c : clients) {
+                    c.next("message");
+                    List<JsonNode> presence = c.drain("presence", Duration.ZERO);
+                    assertThat(presence, org.hamcrest.Matchers.not(empty()));
+                    assertThat(presence.getLast().toString(), presence.getLast().path("count").asInt(), is(n));
+                }
+            } finally {
+                clients.forEach(ChatClient::close);
+            }
+        }
+    }
+
     @Test
     void severalGroupsPerConnectionWithExplicitGroupId() {
         try (ChatClient alice = connect("alice"); ChatClient bob = connect("bob")) {

@@ -71,7 +71,7 @@ public final class Standalone implements AutoCloseable {
 
     /**
      * Standalone's auth: its signing key generated on first start and kept in {@code <data-dir>/auth-keys}, mail
-     * links to {@code http://localhost:<port>}, and, unless {@code auth.smtp.host} is set, the in-process dev
+     * links to the web app at {@code http://localhost:<port>/#/reset-password} and {@code /#/verify-email}, and, unless {@code auth.smtp.host} is set, the in-process dev
      * mailbox ({@code GET /auth/dev/outbox}).
      */
     static Config authDefaults(Config config, Path dataDirectory) {
@@ -82,6 +82,13 @@ public final class Standalone implements AutoCloseable {
         }
         if (!config.get("auth.public-url").exists()) {
             defaults.put("auth.public-url", "http://localhost:" + config.get("server.port").asInt().orElse(8080));
+        }
+        // The mails' links open the web app's pages (served at / by standalone), which POST the token.
+        if (!config.get("auth.mail.reset-url").exists()) {
+            defaults.put("auth.mail.reset-url", "{public-url}/#/reset-password?token={token}");
+        }
+        if (!config.get("auth.mail.verify-url").exists()) {
+            defaults.put("auth.mail.verify-url", "{public-url}/#/verify-email?token={token}");
         }
         if (!config.get("auth.dev-mail.enabled").exists()) {
             defaults.put("auth.dev-mail.enabled", "true");

@@ -45,7 +45,7 @@ class StandaloneAuthTest {
                 for (JsonNode mail : mails.path("mails")) {
                     if (mail.path("subject").asText().contains("Reset")) {
                         token = mail.path("tokens").get(0).asText();
-                        assertThat(mail.path("links").get(0).asText(), containsString("/auth/reset-password?token="));
+                        assertThat(mail.path("links").get(0).asText(), containsString("/#/reset-password?token="));
                     }
                 }
                 if (token == null) {

@@ -59,7 +59,7 @@ public final class WebApp implements PlazaService {
     private final String indexTag;
 
     /** WebJar files the app uses, kept in memory like the app's own (so sent whole, and so gzip-compressed). */
-    private static final List<String> WEBJAR_FILES = List.of("dompurify/3.2.4/dist/purify.es.mjs");
+    private static final List<String> WEBJAR_FILES = List.of("dompurify/3.2.4/dist/purify.es.mjs", "marked/15.0.7/lib/marked.esm.js");
 
     private final List<String> appFiles = new ArrayList<>();
 

@@ -127,6 +127,24 @@ export async function logout() {
   }
 }
 
+/** A call made without the session (forgot/reset password, verify email: the mail's token is the proof). */
+export function publicCall(method, path, body) {
+  return send(method, path, body, false);
+}
+
+/** Replaces the signed-in user shown by the app (after a profile edit or a verification). */
+export function updateUser(user) {
+  if (!session || !user) return;
+  session.user = { ...session.user, ...user };
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  listeners.forEach((fn) => fn(currentUser(), accessToken()));
+}
+
+/** Ends the session here without calling the server (after the account was deleted). */
+export function forgetSession() {
+  store(null);
+}
+
 /** A query string from an object, leaving out empty values. */
 export function query(params) {
   const q = new URLSearchParams();

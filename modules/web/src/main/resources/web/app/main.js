@@ -3,12 +3,16 @@ import { h, render } from './dom.js';
 import { t, currentLang, setLang } from './i18n.js';
 import { currentUser, isAdmin, onSessionChange, logout } from './api.js';
 import { say } from './ui.js';
+import { page } from './events.js';
 import { home } from './pages/home.js';
 import { loginPage, registerPage } from './pages/account.js';
 import { productsPage, productPage, wishlistPage } from './pages/kok.js';
 import { recipesPage, cookPage, recipePage, bookmarksPage } from './pages/recipes.js';
 import { chatPage } from './pages/chat.js';
 import { adminRoutes } from './admin/routes.js';
+import { assistantPage, conversationPage } from './pages/assistant.js';
+import { homeShoppingPage } from './pages/homeshopping.js';
+import { forgotPasswordPage, resetPasswordPage, verifyEmailPage, accountPage } from './pages/profile.js';
 
 const routes = [
   [/^\/$/, home],
@@ -22,6 +26,13 @@ const routes = [
   [/^\/cook$/, cookPage],
   [/^\/bookmarks$/, bookmarksPage],
   [/^\/chat$/, chatPage],
+  [/^\/forgot-password$/, forgotPasswordPage],
+  [/^\/reset-password$/, resetPasswordPage],
+  [/^\/verify-email$/, verifyEmailPage],
+  [/^\/account$/, accountPage],
+  [/^\/assistant$/, assistantPage],
+  [/^\/live$/, homeShoppingPage],
+  [/^\/assistant\/([0-9a-f-]{36})$/, conversationPage],
   ...adminRoutes,
 ];
 
@@ -37,10 +48,11 @@ function show() {
   const [path, search] = raw.split('?');
   const params = new URLSearchParams(search ?? '');
   document.title = 'Plaza';
-  for (const [pattern, page] of routes) {
+  page(path);
+  for (const [pattern, view] of routes) {
     const m = path.match(pattern);
     if (m) {
-      const content = page(params, go, ...m.slice(1));
+      const content = view(params, go, ...m.slice(1));
       if (content) {
         render(main, content);
         (main.querySelector('h1') ?? main).focus();
@@ -60,13 +72,13 @@ function shell() {
   const here = (location.hash.replace(/^#/, '') || '/').split('?')[0];
   const link = (href, key) => h('a', { href, 'aria-current': here === href.slice(1) ? 'page' : null }, t(key));
   render(nav,
-    link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'),
-    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat')] : null,
+    link('#/products', 'nav.products'), link('#/recipes', 'nav.recipes'), link('#/cook', 'nav.cook'), link('#/live', 'nav.live'),
+    currentUser() ? [link('#/wishlist', 'nav.wishlist'), link('#/bookmarks', 'nav.bookmarks'), link('#/chat', 'nav.chat'), link('#/assistant', 'nav.assistant')] : null,
     isAdmin() ? link('#/admin', 'nav.admin') : null);
   const user = currentUser();
   const other = currentLang() === 'ko' ? 'en' : 'ko';
   render(document.getElementById('account'),
-    user ? [h('span', { class: 'hello' }, t('account.hello', { name: user.name || user.email })),
+    user ? [h('a', { class: 'hello', id: 'my-account', href: '#/account', 'aria-label': t('profile.link', { name: user.name || user.email }) }, t('account.hello', { name: user.name || user.email })),
       h('button', { type: 'button', id: 'sign-out', class: 'secondary', onclick: async () => {
         signingOut = true;
         await logout().catch(() => {});

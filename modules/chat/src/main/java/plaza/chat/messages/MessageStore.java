@@ -462,6 +462,11 @@ public final class MessageStore {
         }
     }
 
+    /** NOTIFY on a connection the caller holds (sent when its transaction commits). */
+    public void publish(Connection c, String payload) throws SQLException {
+        notify(c, payload);
+    }
+
     private void notify(Connection c, String payload) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, channel);

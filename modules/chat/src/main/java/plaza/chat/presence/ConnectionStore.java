@@ -128,7 +128,54 @@ public final class ConnectionStore {
 
     /** Users with at least one connection in the group (first {@code limit} by id), and how many there are. */
     public Online online(String groupId, int limit) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.getConnection()) {
+            return online(c, groupId, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading presence failed", e);
+        }
+    }
+
+    /** What to do with a group's members while its presence lock is held, on the same connection. */
+    @FunctionalInterface
+    public interface LockedWork {
+        void run(Connection c, Online online) throws SQLException;
+    }
+
+    /**
+     * Reads who is online in a group and hands it to {@code work} in one transaction holding the
+     * group's presence lock. Presence announcements made this way commit (and so NOTIFY) in the
+     * order their snapshots were taken, on every replica: without it, an older snapshot ("1 online")
+     * taken before a concurrent join could commit after the newer one and be the last word each
+     * member saw.
+     */
+    public void withMembers(String groupId, int limit, LockedWork work) {
+        try (Connection c = db.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+                    ps.setInt(1, PRESENCE_LOCK_CLASS);
+                    ps.setString(2, groupId);
+                    ps.execute();
+                }
+                work.run(c, online(c, groupId, limit));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Announcing presence failed", e);
+        }
+    }
+
+    /** The first key of the presence advisory locks (ASCII "PRES"), the group's hash is the second. */
+    private static final int PRESENCE_LOCK_CLASS = 0x50524553;
+
+    private static Online online(Connection c, String groupId, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 SELECT u.user_id, u.user_name, count(*) OVER () AS total FROM (
                     SELECT DISTINCT ON (c.user_id) c.user_id, c.user_name
                     FROM chat_connection_groups cg JOIN chat_connections c USING (connection_id)
@@ -147,8 +194,6 @@ public final class ConnectionStore {
                 }
             }
             return new Online(members, total);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Reading presence failed", e);
         }
     }
 

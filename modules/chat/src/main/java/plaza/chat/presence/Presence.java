@@ -61,7 +61,10 @@ public final class Presence {
 
     /** The presence frame for a group as it is now. */
     public ObjectNode frame(String groupId, String event, String userId, String userName) {
-        ConnectionStore.Online online = connections.online(groupId, LISTED);
+        return frame(connections.online(groupId, LISTED), groupId, event, userId, userName);
+    }
+
+    private static ObjectNode frame(ConnectionStore.Online online, String groupId, String event, String userId, String userName) {
         ObjectNode frame = Json.MAPPER.createObjectNode();
         frame.put("type", "presence");
         frame.put("groupId", groupId);
@@ -79,15 +82,18 @@ public final class Presence {
         return frame;
     }
 
+    /** Snapshot and NOTIFY under the group's lock, so the last frame every member gets is the newest state. */
     private void announce(String groupId, String event, String userId, String userName) {
         try {
-            ObjectNode frame = frame(groupId, event, userId, userName);
-            String payload = Envelope.unordered(groupId, Json.write(frame), null);
-            if (payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= Envelope.MAX_PAYLOAD_BYTES) {
-                frame.remove("online");
-                payload = Envelope.unordered(groupId, Json.write(frame), null);
-            }
-            messages.publish(payload);
+            connections.withMembers(groupId, LISTED, (c, online) -> {
+                ObjectNode frame = frame(online, groupId, event, userId, userName);
+                String payload = Envelope.unordered(groupId, Json.write(frame), null);
+                if (payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= Envelope.MAX_PAYLOAD_BYTES) {
+                    frame.remove("online");
+                    payload = Envelope.unordered(groupId, Json.write(frame), null);
+                }
+                messages.publish(c, payload);
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Announcing presence in " + groupId + " failed: " + e.getMessage());
         }

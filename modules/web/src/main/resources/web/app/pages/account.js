@@ -1,7 +1,8 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { login, register } from '../api.js';
+import { currentUser, login, register } from '../api.js';
 import { field, heading, errorBox, say } from '../ui.js';
+import { identify } from '../events.js';
 
 export function loginPage(params, go) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
@@ -17,6 +18,7 @@ export function loginPage(params, go) {
     errors.replaceChildren();
     try {
       await login(email.value.trim(), password.value);
+      identify(currentUser());
       say(t('login.done'));
       go(params.get('next') || '#/');
     } catch (e) {
@@ -24,6 +26,7 @@ export function loginPage(params, go) {
     }
   });
   return [heading(t('login.title')), form,
+    h('p', {}, h('a', { href: '#/forgot-password', id: 'forgot-link' }, t('forgot.link'))),
     h('p', {}, t('login.noAccount'), ' ', h('a', { href: '#/register' }, t('account.register')))];
 }
 
@@ -44,6 +47,7 @@ export function registerPage(params, go) {
     try {
       await register(name.value.trim(), email.value.trim(), password.value);
       await login(email.value.trim(), password.value);
+      identify(currentUser());
       say(t('register.done'));
       go('#/');
     } catch (e) {

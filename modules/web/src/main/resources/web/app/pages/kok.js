@@ -3,13 +3,18 @@ import { h, render } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, query, currentUser } from '../api.js';
 import { field, heading, errorBox, price, pager, say, loading } from '../ui.js';
+import { track } from '../events.js';
+import { recommendations } from '../recommend.js';
 
 const SORTS = ['relevance', 'popular', 'price_asc', 'price_desc', 'discount', 'newest'];
 let categories = null;
 
-function productCard(p) {
+/** A product in a list; clicks on its name are tracked with where it was (list, position, query). */
+function productCard(p, position, list) {
+  const link = h('a', { href: `#/products/${p.id}`, class: 'name' }, p.name);
+  if (list) link.addEventListener('click', () => track('Product Clicked', { productId: p.id, position, ...list }));
   return h('li', { class: 'item product' },
-    h('a', { href: `#/products/${p.id}`, class: 'name' }, p.name),
+    link,
     h('span', { class: 'maker' }, p.brand),
     price(p),
     p.stock === 0 ? h('span', { class: 'soldout' }, t('product.soldOut')) : null);
@@ -46,9 +51,13 @@ export function productsPage(params, go) {
 
   const current = Object.fromEntries(params);
   api('GET', `/kok/products${query({ ...current, size: current.size ?? 20 })}`).then((r) => {
+    if (current.q || current.category) {
+      track('Products Searched', { query: current.q, category: current.category, sort: current.sort, page: r.page, total: r.total });
+    }
+    const list = { list: 'search', query: current.q };
     render(results,
       h('p', { class: 'total' }, t('products.total', { total: formatNumber(r.total) })),
-      r.items.length ? h('ul', { class: 'grid', id: 'product-results' }, r.items.map(productCard)) : h('p', {}, t('products.none')),
+      r.items.length ? h('ul', { class: 'grid', id: 'product-results' }, r.items.map((p, i) => productCard(p, i, list))) : h('p', {}, t('products.none')),
       pager(r, (page) => `#/products${query({ ...current, page })}`));
   }).catch((e) => render(results, errorBox(e)));
   return [heading(t('products.title')), form, results];
@@ -60,6 +69,7 @@ export function productPage(params, go, id) {
   api('GET', `/kok/products/${encodeURIComponent(id)}`).then(async (p) => {
     title.textContent = p.name;
     document.title = `${p.name} · Plaza`;
+    track('Product Viewed', { productId: p.id, name: p.name, category: p.category, price: p.salePrice ?? p.price });
     let wished = false;
     if (currentUser()) {
       // Whether it is on the list: the list is small for a shopper; the first page of 100 tells.
@@ -88,7 +98,7 @@ export function productPage(params, go, id) {
       wish,
       p.description ? h('p', { class: 'description' }, p.description) : null);
   }).catch((e) => render(body, errorBox(e)));
-  return [title, body];
+  return [title, body, recommendations(`/recommend/products/${encodeURIComponent(id)}/related`, 'product', t('rec.related'), 'related-products')];
 }
 
 export function wishlistPage(params, go) {

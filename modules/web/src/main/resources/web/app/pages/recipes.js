@@ -3,6 +3,8 @@ import { h, render } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { api, query, currentUser } from '../api.js';
 import { field, heading, errorBox, price, pager, say, loading } from '../ui.js';
+import { track } from '../events.js';
+import { recommendations } from '../recommend.js';
 
 function meta(r) {
   return h('span', { class: 'meta' },
@@ -31,6 +33,7 @@ export function recipesPage(params, go) {
   });
   const current = Object.fromEntries(params);
   api('GET', `/recipes${query(current)}`).then((r) => {
+    if (current.q || current.tag) track('Recipes Searched', { query: current.q, tag: current.tag, total: r.total });
     render(results,
       h('p', { class: 'total' }, t('recipes.total', { total: formatNumber(r.total) })),
       r.items.length ? h('ul', { class: 'grid' }, r.items.map((x) => recipeCard(x))) : h('p', {}, t('recipes.none')),
@@ -53,6 +56,7 @@ export function cookPage(params, go) {
   if (current.have) {
     render(results, loading());
     api('GET', `/recipes/by-ingredients${query(current)}`).then((r) => {
+      track('Recipes Searched', { ingredients: current.have.split(','), total: r.total });
       render(results,
         h('p', { class: 'total' }, t('recipes.total', { total: formatNumber(r.total) })),
         r.items.length ? h('ul', { class: 'grid', id: 'cook-results' }, r.items.map((m) => recipeCard(m.recipe, [
@@ -71,6 +75,7 @@ export function recipePage(params, go, id) {
   api('GET', `/recipes/${encodeURIComponent(id)}`).then(async (r) => {
     title.textContent = r.title;
     document.title = `${r.title} · Plaza`;
+    track('Recipe Viewed', { recipeId: r.id, title: r.title });
     let marked = false;
     if (currentUser()) {
       const list = await api('GET', '/recipes/bookmarks?size=100').catch(() => ({ items: [] }));
@@ -104,7 +109,7 @@ export function recipePage(params, go, id) {
       h('ol', { class: 'steps' }, r.steps.map((s) => h('li', {}, s))),
       r.tags?.length ? h('p', { class: 'tags' }, r.tags.map((tag) => h('a', { href: `#/recipes${query({ tag })}`, class: 'tag' }, tag))) : null);
   }).catch((e) => render(body, errorBox(e)));
-  return [title, body];
+  return [title, body, recommendations(`/recommend/recipes/${encodeURIComponent(id)}/related`, 'recipe', t('rec.relatedRecipes'), 'related-recipes')];
 }
 
 export function bookmarksPage(params, go) {
