@@ -142,6 +142,13 @@ public final class EventRepository {
                     ps.setString(2, userId);
                     n = ps.executeUpdate();
                 }
+                // Not yet published: the erased events must not reach Kafka either.
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM events_outbox WHERE message_key = ? OR message_key IN "
+                                                               + "(SELECT anonymous_id FROM identities WHERE user_id = ?)")) {
+                    ps.setString(1, userId);
+                    ps.setString(2, userId);
+                    ps.executeUpdate();
+                }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM identities WHERE user_id = ?")) {
                     ps.setString(1, userId);
                     ps.executeUpdate();
