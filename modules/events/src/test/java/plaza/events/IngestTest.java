@@ -186,6 +186,23 @@ class IngestTest {
     }
 
     @Test
+    void aServiceTokenReportsEventsOfAnyUserButNeedsAUserOrAnonymousId() {
+        String catalog = TOKENS.token("catalog-client", "service");
+        var res = api.post("/events/batch", catalog, "{\"batch\":["
+                + "{\"type\":\"track\",\"messageId\":\"svc-1\",\"event\":\"Product Viewed\",\"userId\":\"pia\"},"
+                + "{\"type\":\"track\",\"messageId\":\"svc-2\",\"event\":\"Product Viewed\",\"anonymousId\":\"v-1\"},"
+                + "{\"type\":\"track\",\"messageId\":\"svc-3\",\"event\":\"Product Viewed\"}]}");
+        assertThat(res.status(), is(200));
+        assertThat(res.json().path("accepted").asInt(), is(2));
+        assertThat(res.json().path("refused").get(0).path("index").asInt(), is(2));
+        JsonNode pias = api.get("/events/me", TOKENS.token("pia")).json().path("items");
+        assertThat(pias.size(), is(1));
+        assertThat(pias.get(0).path("messageId").asText(), is("svc-1"));
+        // a user's own token still cannot name someone else
+        assertThat(api.post("/events/track", TOKENS.token("pia"), "{\"userId\":\"quinn\",\"event\":\"X\"}").status(), is(403));
+    }
+
+    @Test
     void withoutKafkaConfiguredEventsAreStoredAndNothingWaitsInTheOutbox() throws Exception {
         String ola = TOKENS.token("ola");
         assertThat(api.post("/events/batch", ola, "{\"batch\":[{\"type\":\"track\",\"messageId\":\"nk-0\",\"event\":\"A\"},"

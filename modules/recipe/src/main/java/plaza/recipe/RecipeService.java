@@ -1,5 +1,6 @@
 package plaza.recipe;
 
+import plaza.platform.events.EventPublisher;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,12 +33,16 @@ public final class RecipeService implements PlazaService {
 
     private final Database db;
     private final CatalogProducts products;
+    /** Reports bookmark changes, recipe views and searches to events ({@code plaza.events.*}; off without a URL). */
+    private final EventPublisher events;
     private final RecipeResource recipes;
     private final BookmarkResource bookmarks;
 
-    private RecipeService(Database db, CatalogProducts products, RecipeResource recipes, BookmarkResource bookmarks) {
+    private RecipeService(Database db, CatalogProducts products, EventPublisher events, RecipeResource recipes,
+                          BookmarkResource bookmarks) {
         this.db = db;
         this.products = products;
+        this.events = events;
         this.recipes = recipes;
         this.bookmarks = bookmarks;
     }
@@ -65,9 +70,10 @@ public final class RecipeService implements PlazaService {
         if (config.get("demo-data").asBoolean().orElse(false) && recipeRepository.isEmpty()) {
             importer.runResource(DEMO_RECIPES);
         }
-        return new RecipeService(db, products,
-                                 new RecipeResource(recipeRepository, products, tokens, importer),
-                                 new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens));
+        EventPublisher events = EventPublisher.fromConfig(root, "recipe");
+        return new RecipeService(db, products, events,
+                                 new RecipeResource(recipeRepository, products, tokens, events, importer),
+                                 new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens, events));
     }
 
     @Override
@@ -88,6 +94,7 @@ public final class RecipeService implements PlazaService {
 
     @Override
     public void close() {
+        events.close();
         products.close();
         db.close();
     }

@@ -27,7 +27,8 @@ import plaza.platform.security.Caller;
  * {@code messageId}, and {@code name}, {@code category}, {@code previousId}, {@code integrations})
  * into a row, or a {@link Refusal} saying why not. Who may send what: with a token the event is the
  * token's user's (another {@code userId} is a 403 unless the caller is an admin); without one an
- * {@code anonymousId} is required and a {@code userId} is refused (401). Times: when {@code sentAt}
+ * {@code anonymousId} is required and a {@code userId} is refused (401); a service's token (role
+ * {@code service}, OAuth client credentials) may report events of any user or anonymous id. Times: when {@code sentAt}
  * is given the stored time is {@code receivedAt − (sentAt − timestamp)}.
  */
 public final class EventParser {
@@ -80,7 +81,12 @@ public final class EventParser {
         }
         String userId = text(node, "userId");
         String anonymousId = text(node, "anonymousId");
-        if (caller != null) {
+        if (caller != null && caller.isService()) {
+            // A service (client-credentials token: catalog, recipe) reports what its users did, for any user.
+            if (userId == null && anonymousId == null) {
+                throw Refusal.invalid("userId", "or anonymousId is required in a service's event");
+            }
+        } else if (caller != null) {
             if (userId == null) {
                 userId = caller.id();
             } else if (!userId.equals(caller.id()) && !caller.hasRole("admin")) {
@@ -163,9 +169,9 @@ public final class EventParser {
         }
 
         String link = null;
-        if (caller != null && anonymousId != null && ("identify".equals(type))) {
+        if (caller != null && userId != null && anonymousId != null && ("identify".equals(type))) {
             link = anonymousId;
-        } else if (caller != null && "alias".equals(type)) {
+        } else if (caller != null && userId != null && "alias".equals(type)) {
             link = payload.get("previousId").asText();
         }
         try {
