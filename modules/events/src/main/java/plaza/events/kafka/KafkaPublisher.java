@@ -163,7 +163,9 @@ public final class KafkaPublisher implements AutoCloseable {
         failures.increment();
         warn(message);
         try {
-            producer.abortTransaction();
+            if (producer != null) {
+                producer.abortTransaction();
+            }
         } catch (RuntimeException e) {
             closeProducer(Duration.ZERO);
         }
