@@ -42,7 +42,7 @@ import plaza.platform.security.TokenVerifier;
  * gets its messageId when it is buffered, so a batch sent again after a lost answer is stored once.
  *
  * <p>Settings {@code plaza.events.*}: {@code url} (the events service's base URL; empty: off),
- * {@code token-url}, {@code client-id}, {@code client-secret} (client credentials) or {@code token} (a
+ * {@code auth-url} (auth's base URL, default {@code url}), {@code client-id}, {@code client-secret} (client credentials) or {@code token} (a
  * fixed bearer token), {@code buffer} (10000 events), {@code batch-size} (100), {@code flush-interval}
  * ({@code PT1S}), {@code timeout} ({@code PT5S}).
  */
@@ -111,7 +111,8 @@ public final class EventPublisher implements AutoCloseable {
         if (token.isPresent()) {
             credentials = new Credentials(null, null, null, token.get());
         } else if (clientId.isPresent()) {
-            String tokenUrl = c.get("token-url").asString().orElse(url.get().replaceAll("/+$", "") + "/auth/oauth/token");
+            // auth's base URL (its token endpoint is /auth/oauth/token); standalone serves both on one port
+            String tokenUrl = c.get("auth-url").asString().orElse(url.get()).replaceAll("/+$", "") + "/auth/oauth/token";
             credentials = new Credentials(URI.create(tokenUrl), clientId.get(), c.get("client-secret").asString().orElse(""), null);
         } else {
             LOG.log(System.Logger.Level.WARNING, "plaza.events.url is set for " + source + " but no credential "
