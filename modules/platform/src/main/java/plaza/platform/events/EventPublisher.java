@@ -290,13 +290,13 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    /** Sends what is buffered (for up to 5 s), then stops. */
+    /** Sends what is buffered (for up to 2 s; not at all while events is away), then stops. */
     @Override
     public void close() {
         running = false;
         if (thread != null) {
             try {
-                thread.join(Duration.ofSeconds(5));
+                thread.join(Duration.ofSeconds(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
