@@ -1,5 +1,6 @@
 package plaza.catalog;
 
+import plaza.platform.events.EventPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -30,13 +31,16 @@ public final class CatalogService implements PlazaService {
 
     private final Database db;
     private final ProductSearch search;
+    /** Reports wishlist changes, product views and searches to events ({@code plaza.events.*}; off without a URL). */
+    private final EventPublisher events;
     private final ProductResource products;
     private final WishlistResource wishlist;
     private final ScheduleResource schedule;
 
-    private CatalogService(Database db, ProductSearch search, ProductResource products, WishlistResource wishlist,
-                           ScheduleResource schedule) {
+    private CatalogService(Database db, ProductSearch search, EventPublisher events, ProductResource products,
+                           WishlistResource wishlist, ScheduleResource schedule) {
         this.db = db;
+        this.events = events;
         this.search = search;
         this.products = products;
         this.wishlist = wishlist;
@@ -67,9 +71,10 @@ public final class CatalogService implements PlazaService {
         }
         Duration refresh = config.get("search.refresh-interval").as(Duration.class).orElse(Duration.ofSeconds(1));
         ProductSearch search = ProductSearch.create(productRepository, refresh).start();
-        return new CatalogService(db, search,
-                                  new ProductResource(productRepository, search, tokens, productImport),
-                                  new WishlistResource(new WishlistRepository(db.dataSource(), clock), tokens),
+        EventPublisher events = EventPublisher.fromConfig(root, "catalog");
+        return new CatalogService(db, search, events,
+                                  new ProductResource(productRepository, search, tokens, events, productImport),
+                                  new WishlistResource(new WishlistRepository(db.dataSource(), clock), tokens, events),
                                   new ScheduleResource(broadcastRepository, tokens, clock, zone, broadcastImport));
     }
 
@@ -90,6 +95,11 @@ public final class CatalogService implements PlazaService {
         return List.of(db.readiness(), search.readiness());
     }
 
+    /** What reports behaviour to the events service (tests read its counts). */
+    public EventPublisher eventPublisher() {
+        return events;
+    }
+
     /** Product search (the in-memory index and its refresher). */
     public ProductSearch productSearch() {
         return search;
@@ -97,6 +107,7 @@ public final class CatalogService implements PlazaService {
 
     @Override
     public void close() {
+        events.close();
         search.close();
         db.close();
     }

@@ -24,8 +24,18 @@ final class TestCatalog {
     }
 
     static Database configure(WebServerConfig.Builder server, TestTokens tokens, Clock clock, String productsJsonl) {
-        Config config = PlazaConfig.override(EmbeddedDatabases.config(Database.Vendor.MARIADB, "catalog", Config.empty()),
-                                             Map.of("server.port", "0", "plaza.access-log.enabled", "false"));
+        return configure(server, tokens, clock, productsJsonl, Map.of()).db();
+    }
+
+    record Started(Database db, CatalogService service) {
+    }
+
+    /** As above, with more settings ({@code extra}) and the service returned too. */
+    static Started configure(WebServerConfig.Builder server, TestTokens tokens, Clock clock, String productsJsonl,
+                             Map<String, String> extra) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("server.port", "0", "plaza.access-log.enabled", "false"));
+        settings.putAll(extra);
+        Config config = PlazaConfig.override(EmbeddedDatabases.config(Database.Vendor.MARIADB, "catalog", Config.empty()), settings);
         Database db = Database.open(config.get("db"), "catalog");
         if (productsJsonl != null) {
             ImportReport report = ProductResource.importer(db.dataSource(), new ProductRepository(db.dataSource(), clock))
@@ -44,6 +54,6 @@ final class TestCatalog {
             throw new IllegalStateException(e);
         }
         PlazaServer.configure(server, config, List.of(service));
-        return db;
+        return new Started(db, service);
     }
 }

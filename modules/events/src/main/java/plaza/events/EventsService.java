@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,8 @@ import io.helidon.health.HealthCheck;
 import io.helidon.webserver.http.HttpRouting;
 import plaza.events.ingest.EventParser;
 import plaza.events.ingest.IngestResource;
+import plaza.events.kafka.KafkaPublisher;
+import plaza.events.kafka.KafkaSettings;
 import plaza.events.read.FeedResource;
 import plaza.events.read.MeResource;
 import plaza.events.read.StatsResource;
@@ -28,7 +31,8 @@ import plaza.platform.security.TokenVerifier;
 /**
  * The events service ({@code /events}, PostgreSQL): the Segment-compatible behaviour log. Ingestion
  * at {@code /events/{track,identify,page,screen,alias,batch}} and {@code /events/v1/…}, group-committed
- * into day partitions; the caller's own events at {@code /events/me}; admins' {@code /events/stats}
+ * into day partitions (and, with {@code events.kafka.bootstrap-servers}, published to Kafka through an
+ * outbox); the caller's own events at {@code /events/me}; admins' {@code /events/stats}
  * and {@code /events/users/{id}}; the ordered {@code /events/feed} for other services. Settings in
  * {@link EventsSettings} (docs/events.md).
  */
@@ -39,6 +43,8 @@ public final class EventsService implements PlazaService {
     private final Database db;
     private final Partitions partitions;
     private final EventWriter writer;
+    /** Publishes the outbox to Kafka; null without {@code events.kafka.bootstrap-servers}. */
+    private final KafkaPublisher publisher;
     private final ScheduledExecutorService maintenance;
     private final IngestResource ingest;
     private final MeResource me;
@@ -55,7 +61,10 @@ public final class EventsService implements PlazaService {
         } catch (SQLException e) {
             throw new IllegalStateException("Creating the events partitions failed: " + e.getMessage(), e);
         }
-        this.writer = new EventWriter(db.dataSource(), partitions, settings.linger(), settings.maxBatchRows(), settings.maxQueuedRows());
+        Optional<KafkaSettings> kafka = KafkaSettings.from(root.get("events.kafka"));
+        this.writer = new EventWriter(db.dataSource(), partitions, settings.linger(), settings.maxBatchRows(), settings.maxQueuedRows(),
+                                      kafka.isPresent());
+        this.publisher = kafka.map(k -> new KafkaPublisher(db.dataSource(), k)).orElse(null);
         EventRepository events = new EventRepository(db.dataSource());
         EventParser parser = new EventParser(settings.maxEventAge(), settings.maxFuture(), partitions::cutoff);
         this.ingest = new IngestResource(parser, writer, events, tokens,
@@ -116,6 +125,9 @@ public final class EventsService implements PlazaService {
     public void close() {
         maintenance.shutdownNow();
         writer.close();
+        if (publisher != null) {
+            publisher.close();
+        }
         db.close();
     }
 }

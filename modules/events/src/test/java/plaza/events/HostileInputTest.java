@@ -98,6 +98,36 @@ class HostileInputTest {
         assertThat(after.text(), after.json().path("items").path(0).path("properties").path("s").asText(), is("한국어 😀"));
     }
 
+    /** Events reads client JSON with the platform's one policy: the same answer as Json.parse gives, for each rule. */
+    @Test
+    void clientJsonIsJudgedByThePlatformsPolicy() {
+        List<String> bodies = List.of(
+                "{\"event\":\"E\",\"event\":\"F\"}",                                   // a key twice
+                "{\"event\":\"E\",\"properties\":{\"s\":\"a\\u0001b\"}}",            // a C0 control
+                "{\"event\":\"E\",\"properties\":{\"s\":\"a\\u0000b\"}}",            // NUL
+                "{\"event\":\"E\",\"properties\":{\"s\":\"\\ud800\"}}",              // a lone surrogate
+                "{\"event\":\"E\",\"properties\":{\"n\":" + "1".repeat(30) + "}}",    // beyond a long
+                "{\"event\":\"E\",\"properties\":" + "[".repeat(70) + "]".repeat(70) + "}"); // nested too deep
+        for (String body : bodies) {
+            plaza.platform.http.ProblemException platform = org.junit.jupiter.api.Assertions.assertThrows(
+                    plaza.platform.http.ProblemException.class, () -> plaza.platform.http.Json.parse(body), body);
+            var res = api.post("/events/track", token, body);
+            assertThat(body, res.status(), is(400));
+            assertThat(body, res.json().path("detail").asText(), is(platform.getMessage()));
+        }
+        // In a batch a value the policy refuses costs only its event; broken syntax costs the batch.
+        var batch = api.post("/events/batch", token, "{\"batch\":[{\"type\":\"track\",\"messageId\":\"pol-1\",\"event\":\"Ok\"},"
+                + "{\"type\":\"track\",\"messageId\":\"pol-2\",\"event\":\"Bad\",\"properties\":{\"s\":\"\\u0007\"}}]}");
+        assertThat(batch.status(), is(200));
+        assertThat(batch.json().path("accepted").asInt(), is(1));
+        assertThat(batch.json().path("refused").get(0).path("reason").asText(), is("properties.s: must not contain the control character U+0007"));
+        var twice = api.post("/events/batch", token, "{\"batch\":[{\"type\":\"track\",\"event\":\"A\",\"event\":\"B\"}]}");
+        assertThat(twice.status(), is(400));
+        var sharedContext = api.post("/events/batch", token, "{\"context\":{\"ip\":\"\\u0000\"},\"batch\":[{\"type\":\"track\",\"event\":\"A\"}]}");
+        assertThat(sharedContext.status(), is(400));
+        assertThat(sharedContext.json().path("errors").get(0).path("field").asText(), is("context.ip"));
+    }
+
     @Test
     void hostileQueryParametersAre4xx() {
         for (String path : List.of("/events/me?limit=-1", "/events/me?limit=99999999999", "/events/me?type=group", "/events/me?cursor=A%00B",

@@ -34,6 +34,7 @@ class IngestTest {
     static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
     static final EventsApi.TestClock CLOCK = new EventsApi.TestClock(NOW);
     static EventsService service;
+    static plaza.platform.db.Database probe;
     final EventsApi api;
     final String admin = TOKENS.token("root", "admin");
 
@@ -46,10 +47,12 @@ class IngestTest {
         Config config = EventsApi.config(Map.of());
         service = EventsApi.service(config, TOKENS.verifier(), CLOCK);
         PlazaServer.configure(server, config, List.of(service));
+        probe = plaza.platform.db.Database.open(config.get("db"), "events");
     }
 
     @AfterAll
     static void close() {
+        probe.close();
         service.close();
     }
 
@@ -180,6 +183,36 @@ class IngestTest {
         var mismatch = api.post("/events/page", lee, "{\"type\":\"track\",\"event\":\"x\"}");
         assertThat(mismatch.status(), is(400));
         assertThat(mismatch.json().path("errors").get(0).path("field").asText(), is("type"));
+    }
+
+    @Test
+    void aServiceTokenReportsEventsOfAnyUserButNeedsAUserOrAnonymousId() {
+        String catalog = TOKENS.token("catalog-client", "service");
+        var res = api.post("/events/batch", catalog, "{\"batch\":["
+                + "{\"type\":\"track\",\"messageId\":\"svc-1\",\"event\":\"Product Viewed\",\"userId\":\"pia\"},"
+                + "{\"type\":\"track\",\"messageId\":\"svc-2\",\"event\":\"Product Viewed\",\"anonymousId\":\"v-1\"},"
+                + "{\"type\":\"track\",\"messageId\":\"svc-3\",\"event\":\"Product Viewed\"}]}");
+        assertThat(res.status(), is(200));
+        assertThat(res.json().path("accepted").asInt(), is(2));
+        assertThat(res.json().path("refused").get(0).path("index").asInt(), is(2));
+        JsonNode pias = api.get("/events/me", TOKENS.token("pia")).json().path("items");
+        assertThat(pias.size(), is(1));
+        assertThat(pias.get(0).path("messageId").asText(), is("svc-1"));
+        // a user's own token still cannot name someone else
+        assertThat(api.post("/events/track", TOKENS.token("pia"), "{\"userId\":\"quinn\",\"event\":\"X\"}").status(), is(403));
+    }
+
+    @Test
+    void withoutKafkaConfiguredEventsAreStoredAndNothingWaitsInTheOutbox() throws Exception {
+        String ola = TOKENS.token("ola");
+        assertThat(api.post("/events/batch", ola, "{\"batch\":[{\"type\":\"track\",\"messageId\":\"nk-0\",\"event\":\"A\"},"
+                + "{\"type\":\"track\",\"messageId\":\"nk-1\",\"event\":\"B\"}]}").status(), is(200));
+        assertThat(api.get("/events/me", ola).json().path("items").size(), is(2));
+        try (var c = probe.dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM events_outbox")) {
+            rs.next();
+            assertThat(rs.getLong(1), is(0L));
+        }
     }
 
     static JsonNode find(JsonNode items, String messageId) {

@@ -1,5 +1,6 @@
 package plaza.recipe;
 
+import plaza.platform.events.EventPublisher;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,14 +36,17 @@ public final class RecipeService implements PlazaService {
     private final Database db;
     private final CatalogProducts products;
     private final AtomicReference<URI> ownPort; // null when catalog-url is configured
+    /** Reports bookmark changes, recipe views and searches to events ({@code plaza.events.*}; off without a URL). */
+    private final EventPublisher events;
     private final RecipeResource recipes;
     private final BookmarkResource bookmarks;
 
-    private RecipeService(Database db, CatalogProducts products, AtomicReference<URI> ownPort,
+    private RecipeService(Database db, CatalogProducts products, AtomicReference<URI> ownPort, EventPublisher events,
                           RecipeResource recipes, BookmarkResource bookmarks) {
         this.db = db;
         this.ownPort = ownPort;
         this.products = products;
+        this.events = events;
         this.recipes = recipes;
         this.bookmarks = bookmarks;
     }
@@ -71,9 +75,10 @@ public final class RecipeService implements PlazaService {
         if (config.get("demo-data").asBoolean().orElse(false) && recipeRepository.isEmpty()) {
             importer.runResource(DEMO_RECIPES);
         }
-        return new RecipeService(db, products, configured.isPresent() ? null : ownPort,
-                                 new RecipeResource(recipeRepository, products, tokens, importer),
-                                 new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens));
+        EventPublisher events = EventPublisher.fromConfig(root, "recipe");
+        return new RecipeService(db, products, configured.isPresent() ? null : ownPort, events,
+                                 new RecipeResource(recipeRepository, products, tokens, events, importer),
+                                 new BookmarkResource(new BookmarkRepository(db.dataSource(), recipeRepository, clock), tokens, events));
     }
 
     @Override
@@ -101,6 +106,7 @@ public final class RecipeService implements PlazaService {
 
     @Override
     public void close() {
+        events.close();
         products.close();
         db.close();
     }

@@ -58,6 +58,7 @@ public final class Standalone implements AutoCloseable {
 
     /** Every service, one line each; auth first, since every other service verifies its tokens. */
     private static void services(Config config, Path dataDirectory, Databases databases, List<PlazaService> services) {
+        config = withEventsCredential(config);
         AuthService auth = AuthService.create(authDefaults(config, dataDirectory), databases.open(Database.Vendor.MARIADB, "auth"));
         services.add(auth);
         TokenVerifier tokens = auth.tokenVerifier();
@@ -67,6 +68,33 @@ public final class Standalone implements AutoCloseable {
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
         services.add(EventsService.create(config, databases.open(Database.Vendor.POSTGRESQL, "events"), tokens));
         services.add(WebApp.create()); // last: its / and /app/ routes come after every API route
+    }
+
+    /**
+     * catalog's and recipe's EventPublisher report to this process's events: unless {@code plaza.events.url} is
+     * set, an OAuth client for them is added to auth's config with a secret made at each start, and the
+     * publishers get its credentials (they fetch client-credentials tokens from {@code /auth/oauth/token}).
+     */
+    static Config withEventsCredential(Config config) {
+        int port = config.get("server.port").asInt().orElse(8080);
+        if (config.get("plaza.events.url").exists() || port == 0) {
+            return config; // port 0 (tests): the port is known only after start, so the publishers stay off
+        }
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.HexFormat.of().formatHex(random);
+        int index = config.get("auth.oauth.clients").asNodeList().map(List::size).orElse(0);
+        String client = "auth.oauth.clients." + index + ".";
+        Map<String, String> values = new HashMap<>();
+        values.put(client + "id", "plaza-standalone-services");
+        values.put(client + "name", "catalog and recipe reporting behaviour to events");
+        values.put(client + "secret", secret);
+        values.put(client + "grant-types", "client_credentials");
+        values.put(client + "scopes", "events:write");
+        values.put("plaza.events.url", "http://127.0.0.1:" + port);
+        values.put("plaza.events.client-id", "plaza-standalone-services");
+        values.put("plaza.events.client-secret", secret);
+        return PlazaConfig.override(config, values);
     }
 
     /**

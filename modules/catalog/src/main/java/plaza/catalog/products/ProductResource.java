@@ -1,5 +1,6 @@
 package plaza.catalog.products;
 
+import plaza.platform.events.EventPublisher;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,13 +35,15 @@ public final class ProductResource implements HttpService {
 
     private final ProductRepository products;
     private final ProductSearch search;
+    private final EventPublisher events;
     private final TokenVerifier tokens;
     private final JsonLinesImport<ProductInput> importer;
 
-    public ProductResource(ProductRepository products, ProductSearch search, TokenVerifier tokens,
+    public ProductResource(ProductRepository products, ProductSearch search, TokenVerifier tokens, EventPublisher events,
                            JsonLinesImport<ProductInput> importer) {
         this.products = products;
         this.search = search;
+        this.events = events;
         this.tokens = tokens;
         this.importer = importer;
     }
@@ -77,13 +80,22 @@ public final class ProductResource implements HttpService {
         ProductIndex.Hits hits = search.hits(query);
         if (hits == null) { // index not loaded yet: SQL
             ProductRepository.Page page = search.search(query);
+            searched(req, query, page.total());
             PageLinks.set(req, res, query.page(), totalPages(page.total(), query.size()));
             ConditionalGet.send(req, res, new SearchResult(page.items(), query.page(), query.size(), page.total(),
                                                            totalPages(page.total(), query.size()), sort));
             return;
         }
+        searched(req, query, hits.total());
         PageLinks.set(req, res, query.page(), totalPages(hits.total(), query.size()));
         ConditionalGet.send(req, res, searchResultJson(hits, query.page(), query.size(), sort));
+    }
+
+    /** A search with words in it is behaviour worth reporting (browsing a category is not). */
+    private void searched(ServerRequest req, ProductQuery query, long results) {
+        if (query.q() != null && !query.q().isBlank() && query.page() == 1) {
+            events.track(req, tokens, "Products Searched", Map.of("query", query.q(), "results", results));
+        }
     }
 
     /**
@@ -138,7 +150,9 @@ public final class ProductResource implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         long id = PathParams.id(req, "id");
-        ConditionalGet.send(req, res, products.find(id).orElseThrow(() -> ProductRepository.notFound(id)));
+        Product product = products.find(id).orElseThrow(() -> ProductRepository.notFound(id));
+        events.track(req, tokens, "Product Viewed", Map.of("productId", id));
+        ConditionalGet.send(req, res, product);
     }
 
     private void categories(ServerRequest req, ServerResponse res) {

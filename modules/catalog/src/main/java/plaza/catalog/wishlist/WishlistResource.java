@@ -1,5 +1,6 @@
 package plaza.catalog.wishlist;
 
+import plaza.platform.events.EventPublisher;
 import java.util.Map;
 
 import io.helidon.http.Status;
@@ -23,10 +24,12 @@ public final class WishlistResource implements HttpService {
 
     private final WishlistRepository wishlist;
     private final TokenVerifier tokens;
+    private final EventPublisher events;
 
-    public WishlistResource(WishlistRepository wishlist, TokenVerifier tokens) {
+    public WishlistResource(WishlistRepository wishlist, TokenVerifier tokens, EventPublisher events) {
         this.wishlist = wishlist;
         this.tokens = tokens;
+        this.events = events;
     }
 
     @Override
@@ -52,6 +55,7 @@ public final class WishlistResource implements HttpService {
         if (!wishlist.add(caller.id(), productId)) {
             throw ProductRepository.notFound(productId);
         }
+        events.track(caller.id(), null, "Product Added to Wishlist", Map.of("productId", productId));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -61,6 +65,7 @@ public final class WishlistResource implements HttpService {
         if (!wishlist.remove(caller.id(), productId)) {
             throw plaza.platform.http.ProblemException.notFound("Product " + productId + " is not on your wishlist.");
         }
+        events.track(caller.id(), null, "Product Removed from Wishlist", Map.of("productId", productId));
         res.status(Status.NO_CONTENT_204).send();
     }
 }

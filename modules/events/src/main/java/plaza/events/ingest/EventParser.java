@@ -1,14 +1,11 @@
 package plaza.events.ingest;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -19,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import plaza.events.store.EventRow;
 import plaza.platform.http.Json;
+import plaza.platform.http.Problem;
 import plaza.platform.security.Caller;
 
 /**
@@ -27,7 +25,8 @@ import plaza.platform.security.Caller;
  * {@code messageId}, and {@code name}, {@code category}, {@code previousId}, {@code integrations})
  * into a row, or a {@link Refusal} saying why not. Who may send what: with a token the event is the
  * token's user's (another {@code userId} is a 403 unless the caller is an admin); without one an
- * {@code anonymousId} is required and a {@code userId} is refused (401). Times: when {@code sentAt}
+ * {@code anonymousId} is required and a {@code userId} is refused (401); a service's token (role
+ * {@code service}, OAuth client credentials) may report events of any user or anonymous id. Times: when {@code sentAt}
  * is given the stored time is {@code receivedAt − (sentAt − timestamp)}.
  */
 public final class EventParser {
@@ -61,7 +60,7 @@ public final class EventParser {
         if (node == null || !node.isObject()) {
             throw Refusal.invalid(null, "an event must be a JSON object");
         }
-        checkValues(node, "");
+        checkValues(node);
         String type = text(node, "type");
         if (pathType != null) {
             if (type != null && !type.equals(pathType)) {
@@ -80,7 +79,12 @@ public final class EventParser {
         }
         String userId = text(node, "userId");
         String anonymousId = text(node, "anonymousId");
-        if (caller != null) {
+        if (caller != null && caller.isService()) {
+            // A service (client-credentials token: catalog, recipe) reports what its users did, for any user.
+            if (userId == null && anonymousId == null) {
+                throw Refusal.invalid("userId", "or anonymousId is required in a service's event");
+            }
+        } else if (caller != null) {
             if (userId == null) {
                 userId = caller.id();
             } else if (!userId.equals(caller.id()) && !caller.hasRole("admin")) {
@@ -163,9 +167,9 @@ public final class EventParser {
         }
 
         String link = null;
-        if (caller != null && anonymousId != null && ("identify".equals(type))) {
+        if (caller != null && userId != null && anonymousId != null && ("identify".equals(type))) {
             link = anonymousId;
-        } else if (caller != null && "alias".equals(type)) {
+        } else if (caller != null && userId != null && "alias".equals(type)) {
             link = payload.get("previousId").asText();
         }
         try {
@@ -186,65 +190,16 @@ public final class EventParser {
     }
 
     /**
-     * What PostgreSQL cannot store must be refused here, not fail the whole group commit: NUL
-     * characters and unpaired surrogates (in keys and values) and numbers beyond jsonb's range.
+     * Plaza's rules for client JSON values (platform {@link Json#valueProblems}: no NUL, C0 controls or unpaired
+     * surrogates in strings and keys, numbers a long or a finite double), per event, so one bad event in a batch
+     * is refused by its index while the others are kept; the first problem is the reason.
      */
-    private static void checkValues(JsonNode node, String path) {
-        if (node.isTextual()) {
-            checkText(node.textValue(), path);
-        } else if (node.isNumber()) {
-            if (node.isDouble() || node.isFloat()) {
-                // A tree may still hold 1e999999 as a double (Infinity), which no JSON column accepts.
-                if (!Double.isFinite(node.doubleValue())) {
-                    throw Refusal.invalid(label(path), "is a number out of range");
-                }
-            } else if (node.isBigDecimal()) {
-                BigDecimal d = node.decimalValue();
-                if (d.scale() > 1000 || d.precision() - d.scale() > 1000) {
-                    throw Refusal.invalid(label(path), "is a number out of range");
-                }
-            } else if (node.isBigInteger()) {
-                BigInteger i = node.bigIntegerValue();
-                if (i.bitLength() > 3000) {
-                    throw Refusal.invalid(label(path), "is a number out of range");
-                }
-            }
-        } else if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                String child = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
-                checkText(f.getKey(), child);
-                checkValues(f.getValue(), child);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                checkValues(node.get(i), path + "[" + i + "]");
-            }
+    private static void checkValues(JsonNode node) {
+        List<Problem.FieldError> problems = Json.valueProblems(node, "");
+        if (!problems.isEmpty()) {
+            Problem.FieldError first = problems.getFirst();
+            throw Refusal.invalid("body".equals(first.field()) ? null : first.field(), first.message());
         }
-    }
-
-    private static void checkText(String s, String path) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                throw Refusal.invalid(label(path), "contains a NUL character");
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                throw Refusal.invalid(label(path), "contains an unpaired UTF-16 surrogate");
-            }
-            if (Character.isLowSurrogate(c)) {
-                throw Refusal.invalid(label(path), "contains an unpaired UTF-16 surrogate");
-            }
-        }
-    }
-
-    private static String label(String path) {
-        String p = path.isEmpty() ? null : path;
-        return p != null && p.length() > 100 ? p.substring(0, 100) + "…" : p;
     }
 
     /** A string field, trimmed; null when absent, JSON null or blank. */

@@ -14,10 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -44,13 +41,6 @@ import plaza.platform.security.TokenVerifier;
  * messageIds stores each event once.
  */
 public final class IngestResource implements HttpService {
-
-    /** Floats as BigDecimal: 1e999 must be refused as out of range, not stored as Infinity. */
-    private static final ObjectReader READER = Json.MAPPER.reader()
-            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // parse errors must not echo the body back in their detail
-            .without(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
 
     private final EventParser parser;
     private final EventWriter writer;
@@ -115,6 +105,13 @@ public final class IngestResource implements HttpService {
         JsonNode context = body.get("context");
         if (context != null && !context.isNull() && !context.isObject()) {
             throw invalid("context", "must be an object");
+        }
+        if (context != null) {
+            // shared by every event of the batch: a bad value in it refuses the batch
+            List<Problem.FieldError> problems = Json.valueProblems(context, "context");
+            if (!problems.isEmpty()) {
+                throw ProblemException.validation(problems);
+            }
         }
         JsonNode sentAt = body.get("sentAt");
         if (sentAt != null && !sentAt.isNull() && !sentAt.isTextual()) {
@@ -257,17 +254,13 @@ public final class IngestResource implements HttpService {
         if (bytes.length == 0) {
             throw ProblemException.badRequest("A JSON request body is required.");
         }
-        try {
-            JsonNode node = READER.readTree(bytes);
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                throw ProblemException.badRequest("A JSON request body is required.");
-            }
-            return new Body(node, bytes.length);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("Malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ProblemException.badRequest("The request body could not be read.");
+        // Plaza's one policy for client JSON (strict UTF-8, nesting, number length, duplicate keys); values are
+        // judged per event by the parser, so a batch keeps its good events.
+        JsonNode node = Json.parseSyntax(Json.decodeUtf8(bytes));
+        if (node.isNull()) {
+            throw ProblemException.badRequest("A JSON request body is required.");
         }
+        return new Body(node, bytes.length);
     }
 
     private static ProblemException tooLarge(String what, int limit) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import plaza.platform.db.Transactions;
 import plaza.platform.http.Json;
+import plaza.platform.http.ProblemException;
 
 /**
  * Reads and erases the log, and owns {@code identities} (anonymous ids linked to users). Writing
@@ -109,7 +111,7 @@ public final class EventRepository {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Reading events failed", e);
+            throw failed("Reading events failed", e);
         }
         return new Page(items, next);
     }
@@ -127,7 +129,7 @@ public final class EventRepository {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Reading the feed failed", e);
+            throw failed("Reading the feed failed", e);
         }
         return items;
     }
@@ -142,6 +144,13 @@ public final class EventRepository {
                     ps.setString(2, userId);
                     n = ps.executeUpdate();
                 }
+                // Not yet published: the erased events must not reach Kafka either.
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM events_outbox WHERE message_key = ? OR message_key IN "
+                                                               + "(SELECT anonymous_id FROM identities WHERE user_id = ?)")) {
+                    ps.setString(1, userId);
+                    ps.setString(2, userId);
+                    ps.executeUpdate();
+                }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM identities WHERE user_id = ?")) {
                     ps.setString(1, userId);
                     ps.executeUpdate();
@@ -149,7 +158,7 @@ public final class EventRepository {
                 return n;
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("Erasing events failed", e);
+            throw failed("Erasing events failed", e);
         }
     }
 
@@ -173,9 +182,17 @@ public final class EventRepository {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Counting events failed", e);
+            throw failed("Counting events failed", e);
         }
         return buckets;
+    }
+
+    /** A read that failed: 503 with Retry-After when the database is away (the client may retry), else a bug. */
+    private static RuntimeException failed(String what, SQLException e) {
+        if (Transactions.unreachable(e)) {
+            return ProblemException.unavailable("The event store is not reachable at the moment; retry shortly.", Duration.ofSeconds(5));
+        }
+        return new IllegalStateException(what, e);
     }
 
     /** The stored event in Segment's shape: timestamp is the stored (corrected) time. */

@@ -31,8 +31,9 @@ import org.postgresql.PGConnection;
  * collects what arrives within {@code linger} (up to {@code maxBatchRows}), COPYs it into a
  * session-local staging table, moves the rows whose messageId was never stored into {@code events}
  * (through {@code event_ids} and {@code INSERT … ON CONFLICT DO NOTHING}), takes the feed numbers,
- * commits once, and only then completes every waiting request. A full queue is refused at once (the
- * caller answers 503 with Retry-After), never dropped.
+ * writes their Kafka records into the outbox when Kafka is configured, commits once, and only then
+ * completes every waiting request. A full queue is refused at once (the caller answers 503 with
+ * Retry-After), never dropped.
  */
 public final class EventWriter implements AutoCloseable {
 
@@ -57,6 +58,7 @@ public final class EventWriter implements AutoCloseable {
     private final long lingerNanos;
     private final int maxBatchRows;
     private final int maxQueuedRows;
+    private final boolean outbox;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedRows = new AtomicInteger();
     private final Thread thread;
@@ -65,8 +67,11 @@ public final class EventWriter implements AutoCloseable {
     private final Counter failures;
     private volatile boolean running = true;
 
-    public EventWriter(DataSource dataSource, Partitions partitions, Duration linger, int maxBatchRows, int maxQueuedRows) {
+    /** {@code outbox}: also write each stored event's Kafka record into {@code events_outbox}, in the same transaction. */
+    public EventWriter(DataSource dataSource, Partitions partitions, Duration linger, int maxBatchRows, int maxQueuedRows,
+                       boolean outbox) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
         this.partitions = partitions;
         this.lingerNanos = linger.toNanos();
         this.maxBatchRows = maxBatchRows;
@@ -204,13 +209,13 @@ public final class EventWriter implements AutoCloseable {
                     }
                     // Usually every row is new; otherwise only the new ones, by a hash join (not = ANY, which is quadratic).
                     boolean allNew = fresh.size() == unique.size();
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO events (feed_seq, message_id, type, event, user_id, anonymous_id, ts, original_ts, sent_at,"
+                    String insert = "INSERT INTO events (feed_seq, message_id, type, event, user_id, anonymous_id, ts, original_ts, sent_at,"
                             + " received_at, payload) SELECT ? + row_number() OVER (ORDER BY s.ord), s.message_id, s.type, s.event,"
                             + " s.user_id, s.anonymous_id, s.ts, s.original_ts, s.sent_at, s.received_at, s.payload"
                             + " FROM events_staging s"
                             + (allNew ? "" : " JOIN unnest(?::text[]) AS f(message_id) ON f.message_id = s.message_id")
-                            + " ORDER BY s.ord")) {
+                            + " ORDER BY s.ord";
+                    try (PreparedStatement ps = c.prepareStatement(outbox ? Outbox.withRecords(insert) : insert)) {
                         ps.setLong(1, last - fresh.size());
                         if (!allNew) {
                             ps.setArray(2, c.createArrayOf("text", fresh.toArray()));

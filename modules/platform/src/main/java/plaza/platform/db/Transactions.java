@@ -79,6 +79,25 @@ public final class Transactions {
         return false;
     }
 
+    /**
+     * True when the database could not be reached or dropped the connection, so the request may succeed
+     * later (answer 503, not 500): no pooled connection in time (Hikari's SQLTransientConnectionException),
+     * a connection failure (SQLSTATE class 08, SQLNonTransientConnectionException), or PostgreSQL shutting
+     * down or restarting (57P01, 57P02, 57P03), anywhere in the cause chain.
+     */
+    public static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Waits a few random milliseconds, more with each attempt, so the rivals do not collide again; false if interrupted. */
     private static boolean pause(int attempt) {
         try {

@@ -150,6 +150,20 @@ public final class Json {
      * string and number in it (see the class comment); anything refused is a 400.
      */
     public static JsonNode parse(String text) {
+        JsonNode node = parseSyntax(text);
+        List<Problem.FieldError> errors = valueProblems(node, "");
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return node;
+    }
+
+    /**
+     * The syntax steps of {@link #parse} only (nesting, number length, duplicate keys, trailing data; a 400 on
+     * failure), for callers that judge parts of the tree separately with {@link #valueProblems}: a batch of
+     * events keeps its good events and refuses the others by index.
+     */
+    public static JsonNode parseSyntax(String text) {
         JsonNode node;
         try (JsonParser parser = TREE_READER.createParser(text)) {
             try {
@@ -171,12 +185,17 @@ public final class Json {
         } catch (IOException e) {
             throw ProblemException.badRequest("Malformed JSON.");
         }
-        List<Problem.FieldError> errors = new ArrayList<>();
-        check(node, "", errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
-        }
         return node;
+    }
+
+    /**
+     * The value steps of {@link #parse} (the text rule on every string and key, the number bounds) on a tree or
+     * a part of one, whose fields are named from {@code path} ({@code ""}: the root); empty when it passes.
+     */
+    public static List<Problem.FieldError> valueProblems(JsonNode node, String path) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        check(node, path, errors);
+        return errors;
     }
 
     /** Converts a tree from {@link #parse} to {@code type}; a wrong type is a 400 naming the field. */

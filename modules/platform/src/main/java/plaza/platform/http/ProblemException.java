@@ -55,6 +55,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Status.CONFLICT_409, "conflict", "Conflict", detail);
     }
 
+    /** 503 with Retry-After: a dependency (the database) is away; the same request may succeed later. */
+    public static ProblemException unavailable(String detail, Duration retryAfter) {
+        return new ProblemException(Status.SERVICE_UNAVAILABLE_503, "unavailable", "Service unavailable", detail, null, retryAfter);
+    }
+
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
         return new ProblemException(Status.TOO_MANY_REQUESTS_429, "rate-limited", "Too many requests", detail, null, retryAfter);
     }

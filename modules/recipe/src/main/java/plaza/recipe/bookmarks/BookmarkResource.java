@@ -1,5 +1,6 @@
 package plaza.recipe.bookmarks;
 
+import plaza.platform.events.EventPublisher;
 import java.util.Map;
 
 import io.helidon.http.Status;
@@ -24,10 +25,12 @@ public final class BookmarkResource implements HttpService {
 
     private final BookmarkRepository bookmarks;
     private final TokenVerifier tokens;
+    private final EventPublisher events;
 
-    public BookmarkResource(BookmarkRepository bookmarks, TokenVerifier tokens) {
+    public BookmarkResource(BookmarkRepository bookmarks, TokenVerifier tokens, EventPublisher events) {
         this.bookmarks = bookmarks;
         this.tokens = tokens;
+        this.events = events;
     }
 
     @Override
@@ -53,6 +56,7 @@ public final class BookmarkResource implements HttpService {
         if (!bookmarks.add(caller.id(), id)) {
             throw RecipeResource.notFound(id);
         }
+        events.track(caller.id(), null, "Recipe Bookmarked", java.util.Map.of("recipeId", id));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -62,6 +66,7 @@ public final class BookmarkResource implements HttpService {
         if (!bookmarks.remove(caller.id(), id)) {
             throw ProblemException.notFound("Recipe " + id + " is not bookmarked.");
         }
+        events.track(caller.id(), null, "Recipe Bookmark Removed", java.util.Map.of("recipeId", id));
         res.status(Status.NO_CONTENT_204).send();
     }
 }

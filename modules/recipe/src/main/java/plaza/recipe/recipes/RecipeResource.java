@@ -1,5 +1,6 @@
 package plaza.recipe.recipes;
 
+import plaza.platform.events.EventPublisher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,10 +37,13 @@ public final class RecipeResource implements HttpService {
     private final RecipeRepository recipes;
     private final CatalogProducts products;
     private final TokenVerifier tokens;
+    private final EventPublisher events;
     private final JsonLinesImport<RecipeInput> importer;
 
-    public RecipeResource(RecipeRepository recipes, CatalogProducts products, TokenVerifier tokens, JsonLinesImport<RecipeInput> importer) {
+    public RecipeResource(RecipeRepository recipes, CatalogProducts products, TokenVerifier tokens, EventPublisher events,
+                          JsonLinesImport<RecipeInput> importer) {
         this.recipes = recipes;
+        this.events = events;
         this.products = products;
         this.tokens = tokens;
         this.importer = importer;
@@ -86,6 +90,9 @@ public final class RecipeResource implements HttpService {
         int page = QueryParams.integer(req, "page", 1, 1, 10_000);
         int size = QueryParams.integer(req, "size", 20, 1, 100);
         var result = recipes.search(new RecipeRepository.Query(SearchKeys.key(q.orElse("")), terms, tag, maxMinutes, page, size));
+        if (q.isPresent() && !q.get().isBlank() && page == 1) {
+            events.track(req, tokens, "Recipes Searched", java.util.Map.of("query", q.get(), "results", result.total()));
+        }
         sendPage(req, res, SearchResult.of(result.items(), page, size, result.total()));
     }
 
@@ -128,6 +135,7 @@ public final class RecipeResource implements HttpService {
     private void get(ServerRequest req, ServerResponse res) {
         long id = PathParams.id(req, "id");
         Recipe r = recipes.find(id).orElseThrow(() -> notFound(id));
+        events.track(req, tokens, "Recipe Viewed", java.util.Map.of("recipeId", id));
         List<String> names = r.ingredients().stream().map(Recipe.Ingredient::name).distinct().toList();
         var found = products.forIngredients(names, req.headers().first(HeaderNames.AUTHORIZATION));
         List<IngredientDetail> ingredients = new ArrayList<>();
