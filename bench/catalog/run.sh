@@ -11,5 +11,5 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; ex
 ./mvnw -B -o -q -pl modules/standalone -am package -DskipTests
 DATA=$(mktemp -d)/products.jsonl
 python3 tools/demo-data/generate.py --products "$N" --out "$DATA"
-"$JAVA_HOME/bin/java" -Xmx1g -Djava.util.logging.config.file=bench/catalog/logging.properties \
+"$JAVA_HOME/bin/java" -Xmx1g -Djava.util.logging.config.file=bench/catalog/logging.properties -Dplaza.log.level=WARN \
   -cp "modules/standalone/target/libs/*" bench/catalog/CatalogSearchBench.java "$DATA" "$C" "$S" "$R"

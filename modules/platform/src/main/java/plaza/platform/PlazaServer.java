@@ -24,6 +24,7 @@ import plaza.platform.http.Problems;
 import plaza.platform.http.ResponseEncoding;
 import plaza.platform.http.SeedEndpoints;
 import plaza.platform.observe.HttpObservation;
+import plaza.platform.observe.LogShutdown;
 import plaza.platform.observe.MetricsEndpoint;
 import plaza.platform.observe.Telemetry;
 import plaza.platform.openapi.ApiDescriptions;
@@ -114,7 +115,7 @@ public final class PlazaServer {
     /** Starts a server for the services; when the JVM stops, the services close first, then the server. */
     public static WebServer start(Config config, List<? extends PlazaService> services) {
         WebServer server = startUnmanaged(config, services);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LogShutdown.addHook(new Thread(() -> {
             services.forEach(PlazaService::close);
             server.stop();
         }, "plaza-stop"));

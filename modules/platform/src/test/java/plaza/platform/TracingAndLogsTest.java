@@ -18,14 +18,14 @@ import plaza.platform.config.PlazaConfig;
 import plaza.platform.db.Database;
 import plaza.platform.http.Json;
 import plaza.platform.http.ServiceClient;
-import plaza.platform.observe.JsonLogFormatter;
+import plaza.platform.observe.LogLines;
 import plaza.platform.observe.Telemetry;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.isEmptyString;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * An incoming W3C traceparent is continued (the exported server span has its trace id and parent),
@@ -106,22 +106,40 @@ class TracingAndLogsTest {
     void logLineIsJsonWithTheTraceId() throws Exception {
         Span span = io.opentelemetry.api.GlobalOpenTelemetry.getTracer("test").spanBuilder("work").startSpan();
         String line;
-        try (Scope ignored = span.makeCurrent()) {
-            LogRecord record = new LogRecord(Level.WARNING, "payment \"failed\"\nfor {0}");
-            record.setParameters(new Object[] {"order-7"});
-            record.setLoggerName("plaza.test");
-            record.setThrown(new IllegalStateException("boom"));
-            line = new JsonLogFormatter().format(record);
-        } finally {
-            span.end();
+        try (LogLines lines = LogLines.capture()) {
+            try (Scope ignored = span.makeCurrent()) {
+                LogRecord record = new LogRecord(Level.WARNING, "payment \"failed\"\nfor {0}");
+                record.setParameters(new Object[] {"order-7"});
+                record.setLoggerName("plaza.test");
+                record.setThrown(new IllegalStateException("boom"));
+                java.util.logging.Logger.getLogger("plaza.test").log(record);
+            } finally {
+                span.end();
+            }
+            // Written by the logging thread, after the span has ended there: the ids were taken when it was logged.
+            line = lines.awaitRaw("payment");
         }
         assertThat(line.endsWith("\n"), is(true));
         assertThat(line.trim().contains("\n"), is(false));
         JsonNode json = Json.parse(line);
         assertThat(json.get("level").asText(), is("WARNING"));
+        assertThat(json.get("logger").asText(), is("plaza.test"));
         assertThat(json.get("message").asText(), is("payment \"failed\"\nfor order-7"));
+        assertThat(json.get("ts").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), is(true));
         assertThat(json.get("trace_id").asText(), is(span.getSpanContext().getTraceId()));
         assertThat(json.get("span_id").asText(), is(span.getSpanContext().getSpanId()));
-        assertThat(json.get("exception").asText(), not(isEmptyString()));
+        assertThat(json.get("exception").asText(), containsString("java.lang.IllegalStateException: boom"));
+    }
+
+    @Test
+    void aLineLoggedOutsideASpanHasNoTraceFields() throws Exception {
+        try (LogLines lines = LogLines.capture()) {
+            System.getLogger("plaza.test").log(System.Logger.Level.INFO, "no span here");
+            JsonNode json = lines.await(l -> l.path("message").asText().equals("no span here"));
+            assertThat(json.has("trace_id"), is(false));
+            assertThat(json.has("span_id"), is(false));
+            assertThat(json.has("exception"), is(false));
+            assertThat(json.get("level").asText(), is("INFO"));
+        }
     }
 }

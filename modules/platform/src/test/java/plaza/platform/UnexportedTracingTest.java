@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import plaza.platform.config.PlazaConfig;
 import plaza.platform.http.Json;
 import plaza.platform.http.ServiceClient;
-import plaza.platform.observe.JsonLogFormatter;
+import plaza.platform.observe.LogLines;
 import plaza.platform.observe.Telemetry;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -42,7 +42,8 @@ class UnexportedTracingTest {
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String PARENT_SPAN = "00f067aa0ba902b7";
 
-    private static final List<String> accessLines = new CopyOnWriteArrayList<>();
+    private static LogLines logLines;
+    private static final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
     private static TraceparentRecorder other;
     private static WebServer server;
 
@@ -50,21 +51,7 @@ class UnexportedTracingTest {
     static void start() throws Exception {
         other = new TraceparentRecorder();
         Config config = PlazaConfig.override(Config.empty(), Map.of("server.port", "0", "plaza.access-log.enabled", "true"));
-        // Formats as the console handler does: on the logging thread, while the record is published.
-        java.util.logging.Logger.getLogger("plaza.access").addHandler(new java.util.logging.Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                accessLines.add(new JsonLogFormatter().format(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        logLines = LogLines.capture();
         Telemetry.init(config, "probe");
         assertThat(Telemetry.exporting(), is(false));
         ServiceClient client = ServiceClient.builder("other")
@@ -80,12 +67,11 @@ class UnexportedTracingTest {
             public void routing(HttpRouting.Builder routing) {
                 routing.get("/probe/trace", (req, res) -> {
                     SpanContext span = Span.current().getSpanContext();
-                    LogRecord record = new LogRecord(Level.INFO, "handling");
-                    record.setLoggerName("plaza.test");
-                    String logLine = new JsonLogFormatter().format(record);
+                    // The line is written later, on the logging thread; the test finds it by this request's number.
+                    System.getLogger("plaza.test").log(System.Logger.Level.INFO, "handling " + req.query().get("n"));
                     client.getJson("/downstream", Map.of(), Optional.empty());
                     Json.send(res, Map.of("traceId", span.getTraceId(), "spanId", span.getSpanId(),
-                                          "sampled", span.isSampled(), "log", Json.parse(logLine)));
+                                          "sampled", span.isSampled()));
                 });
             }
         }));
@@ -95,6 +81,7 @@ class UnexportedTracingTest {
     static void stop() {
         server.stop();
         other.close();
+        logLines.close();
     }
 
     @Test
@@ -119,21 +106,13 @@ class UnexportedTracingTest {
 
     @Test
     void theAccessLogLineCarriesTheRequestsTrace() throws Exception {
-        accessLines.clear();
         // A trace of its own: the other tests' lines, written after their responses, may still arrive.
         String traceId = "0af7651916cd43dd8448eb211c80319c";
         JsonNode seen = get("00-" + traceId + "-" + PARENT_SPAN + "-01");
-        // The line is written after the response has gone out, so the client can see the answer first (up to 10 s on a loaded machine).
-        Optional<JsonNode> found = Optional.empty();
-        for (int i = 0; i < 500 && found.isEmpty(); i++) {
-            found = accessLines.stream().map(Json::parse)
-                    .filter(l -> l.get("message").asText().startsWith("GET /probe/trace 200"))
-                    .filter(l -> l.has("trace_id") && l.get("trace_id").asText().equals(traceId)).findFirst();
-            if (found.isEmpty()) {
-                Thread.sleep(20);
-            }
-        }
-        JsonNode line = found.orElseThrow();
+        // The line is written after the response has gone out, so the client can see the answer first.
+        JsonNode line = logLines.await(l -> l.path("logger").asText().equals("plaza.access")
+                && l.get("message").asText().startsWith("GET /probe/trace 200")
+                && l.has("trace_id") && l.get("trace_id").asText().equals(traceId));
         assertThat(line.get("trace_id").asText(), is(traceId));
         assertThat(line.get("span_id").asText(), is(seen.get("spanId").asText()));
     }
@@ -171,13 +150,17 @@ class UnexportedTracingTest {
         };
     }
 
+    /** The probe's answer, with the line its handler logged as {@code log}. */
     private static JsonNode get(String traceparent) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/probe/trace"));
+        int n = requests.incrementAndGet();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/probe/trace?n=" + n));
         if (traceparent != null) {
             request.header("traceparent", traceparent);
         }
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.body(), response.statusCode(), is(200));
-        return Json.parse(response.body());
+        com.fasterxml.jackson.databind.node.ObjectNode answer = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(response.body());
+        answer.set("log", logLines.await(l -> l.path("message").asText().equals("handling " + n)));
+        return answer;
     }
 }

@@ -3,6 +3,7 @@ package plaza.standalone;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import plaza.platform.config.PlazaConfig;
+import plaza.platform.observe.LogShutdown;
 
 /** Runs all of Plaza in one process: {@code java -jar modules/standalone/target/plaza-standalone.jar}. */
 public final class Main {
@@ -17,7 +18,7 @@ public final class Main {
                 .orElse(System.currentTimeMillis());
         Config config = PlazaConfig.load();
         Standalone plaza = Standalone.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(plaza::close, "plaza-stop"));
+        LogShutdown.addHook(new Thread(plaza::close, "plaza-stop"));
         System.out.print(banner((System.currentTimeMillis() - started) / 1e3, "http://localhost:" + plaza.port(), plaza.devOutbox(),
                                 plaza.services().stream().map(s -> s.name()).toList(),
                                 config.get("standalone.data-dir").asString().orElse("plaza-data")));

@@ -14,11 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +25,8 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import plaza.platform.config.PlazaConfig;
+import plaza.platform.http.Json;
+import plaza.platform.observe.LogLines;
 import plaza.platform.openapi.ApiDescriptions;
 
 /**
@@ -65,25 +62,8 @@ class HostileInputTest {
     private static String base;
     private static final List<Operation> OPERATIONS = new ArrayList<>();
     private static final Map<String, String> TOKENS = new java.util.LinkedHashMap<>();
-    private static final AtomicInteger SEVERE = new AtomicInteger();
-    private static final List<String> SEVERE_LINES = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static final Handler SEVERE_COUNTER = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                SEVERE.incrementAndGet();
-                SEVERE_LINES.add(record.getLoggerName() + ": " + record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    /** Every log line written while the suite runs; none may be SEVERE (an unhandled error, a driver's failure). */
+    private static LogLines logLines;
 
     record Operation(String method, String path, List<JsonNode> parameters, JsonNode bodySchema, JsonNode bodyExample,
                      String bodyType) {
@@ -94,7 +74,7 @@ class HostileInputTest {
 
     @BeforeContainer
     static void start() throws Exception {
-        Logger.getLogger("").addHandler(SEVERE_COUNTER);
+        logLines = LogLines.capture();
         Config config = PlazaConfig.override(Config.empty(), Map.of(
                 "server.port", "0", "server.host", "127.0.0.1",
                 "standalone.data-dir", Files.createTempDirectory("plaza-hostile").toString(),
@@ -154,7 +134,6 @@ class HostileInputTest {
 
     @AfterContainer
     static void stop() {
-        Logger.getLogger("").removeHandler(SEVERE_COUNTER);
         if (plaza != null) {
             plaza.close();
         }
@@ -200,8 +179,10 @@ class HostileInputTest {
         if (ready.statusCode() != 200) {
             failures.add("not ready afterwards: " + ready.statusCode() + " " + shorten(ready.body()));
         }
-        if (SEVERE.get() > 0) {
-            failures.add("SEVERE log lines: " + SEVERE_LINES);
+        logLines.sync();
+        List<String> severe = logLines.raw().stream().filter(l -> Json.parse(l).path("level").asText().equals("SEVERE")).toList();
+        if (!severe.isEmpty()) {
+            failures.add("SEVERE log lines: " + severe);
         }
         if (!failures.isEmpty()) {
             throw new AssertionError(failures.size() + " bad answers:\n" + String.join("\n", failures));

@@ -125,8 +125,7 @@ public final class HttpObservation {
                     endSpan(span, method.text(), route, status, req);
                 }
                 if (accessLog) {
-                    ACCESS.log(Level.INFO, () -> method.text() + " " + req.path().absolute().rawPath() + " " + status + " "
-                            + String.format("%.1fms", nanos / 1e6) + " " + req.remotePeer().host());
+                    ACCESS.log(Level.INFO, accessLine(method, req, status, nanos));
                 }
             } finally {
                 if (scope != null) {
@@ -134,6 +133,14 @@ public final class HttpObservation {
                 }
             }
         }
+    }
+
+    /** {@code GET /kok/products/101 200 1.2ms 127.0.0.1}; by hand, as String.format cost a visible share per request. */
+    static String accessLine(Method method, RoutingRequest req, int status, long nanos) {
+        long tenths = (nanos + 50_000) / 100_000;
+        return new StringBuilder(96).append(method.text()).append(' ').append(req.path().absolute().rawPath()).append(' ')
+                .append(status).append(' ').append(tenths / 10).append('.').append(tenths % 10).append("ms ")
+                .append(req.remotePeer().host()).toString();
     }
 
     private Span startSpan(RoutingRequest req) {

@@ -69,6 +69,9 @@ public final class JvmMeters {
         gauge(registry, "jvm.available.processors", "Processors available to the JVM", os, OperatingSystemMXBean::getAvailableProcessors);
         gauge(registry, "system.load.average.1m", "System load average over the last minute (-1 when unknown)", os,
               OperatingSystemMXBean::getSystemLoadAverage);
+        registry.getOrCreate(FunctionalCounter.builder("plaza.log.events.dropped", LogQueueFullPolicy.class, c -> LogQueueFullPolicy.dropped())
+                                     .description("Log lines dropped because the logging queue was full (a burst faster than stderr takes)")
+                                     .scope("base"));
         registered = true;
     }
 

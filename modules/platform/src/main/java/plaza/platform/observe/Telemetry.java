@@ -88,7 +88,7 @@ public final class Telemetry {
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "GlobalOpenTelemetry was already set; Plaza's tracer is used by Helidon only");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(tracerProvider::close, "otel-shutdown"));
+        LogShutdown.addHook(new Thread(tracerProvider::close, "otel-shutdown"));
         sdk = created;
         tracer = created.getTracer("plaza");
         exporting = !processors.isEmpty();
