@@ -47,20 +47,27 @@ public final class Transactions {
     private static <T> T once(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 try {
                     c.rollback();
                 } catch (SQLException rollback) {
                     e.addSuppressed(rollback);
                 }
+                // A connection the pool closed after a network failure refuses this too ("Connection is
+                // closed", no SQLSTATE): it must not hide the failure that says what happened.
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException reset) {
+                    e.addSuppressed(reset);
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.setAutoCommit(true);
+            return result;
         }
     }
 
