@@ -92,16 +92,19 @@ public final class RecommendService implements PlazaService {
         reloadModel();
 
         this.background = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform().name("recommend-background").daemon(true).unstarted(r));
-        background.scheduleWithFixedDelay(quietly("reading the events feed", this::pollFeed), 0, settings.feedPoll().toMillis(), TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(quietly("refreshing the catalog", this::refreshCatalog), 0, settings.catalogRefresh().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(quietly("reading the events feed", this::pollFeed), 1000, settings.feedPoll().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(quietly("refreshing the catalog", this::refreshCatalogOrThrow), 1000, settings.catalogRefresh().toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(quietly("checking the model version", this::reloadModel), settings.modelPoll().toMillis(),
                                           settings.modelPoll().toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(quietly("writing impressions", this::flushImpressions), 500, 500, TimeUnit.MILLISECONDS);
-        if (settings.rebuildOnStart() && model.get().version() == 0) {
-            background.schedule(quietly("building the first model", () -> {
-                pollFeed();
-                rebuild();
-            }), 0, TimeUnit.MILLISECONDS);
+        if (settings.rebuildOnStart()) {
+            // Until some replica has built a first model (the other services may still be starting): every 15 s.
+            background.scheduleWithFixedDelay(quietly("building the first model", () -> {
+                if (reloadModel() == 0) {
+                    pollFeed();
+                    rebuild();
+                }
+            }), 2, 15, TimeUnit.SECONDS);
         }
         this.cron = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("recommend-rebuild").daemon(true).unstarted(r));
         Scheduling.cron().executor(cron).expression(settings.rebuildCron()).concurrentExecution(false)
@@ -121,12 +124,18 @@ public final class RecommendService implements PlazaService {
         return ServiceClient.builder(target).baseUri(base).timeout(settings.callTimeout()).failuresToOpen(0).build();
     }
 
+    /** Runs a background task; the first failure of a streak is a warning, the repeats are DEBUG (no log flood). */
     private static Runnable quietly(String what, Task task) {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
             try {
                 task.run();
+                if (failing.getAndSet(false)) {
+                    LOG.log(System.Logger.Level.INFO, "recommend: " + what + " works again");
+                }
             } catch (Exception | Error e) {
-                LOG.log(System.Logger.Level.WARNING, "recommend: " + what + " failed (retried): " + e.getMessage());
+                LOG.log(failing.getAndSet(true) ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                        "recommend: " + what + " failed (retried): " + e.getMessage());
             }
         };
     }
@@ -158,8 +167,14 @@ public final class RecommendService implements PlazaService {
             return true;
         } catch (ServiceClient.CallFailedException e) {
             availability.set(availability.get().failed());
-            LOG.log(System.Logger.Level.WARNING, "recommend: catalog refresh failed; answering from the last known products: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "recommend: catalog refresh failed; answering from the last known products: " + e.getMessage());
             return false;
+        }
+    }
+
+    private void refreshCatalogOrThrow() {
+        if (!refreshCatalog()) {
+            throw new IllegalStateException("catalog did not answer");
         }
     }
 
