@@ -86,6 +86,8 @@ public final class RecommendService implements PlazaService {
                                        settings.history(), settings.keepVersions(), clock, () -> model.get().version());
         Metrics.globalRegistry().getOrCreate(Gauge.builder("recommend.catalog.stale", availability, a -> a.get().stale() ? 1 : 0)
                                                      .description("1 while the last refresh of stock and on-air products from catalog failed"));
+        Metrics.globalRegistry().getOrCreate(Gauge.builder("recommend.model.built.seconds", model, m -> m.get().builtAt().getEpochSecond())
+                                                     .description("When the model version served was built (epoch seconds; 0: none yet)"));
         Recommender recommender = new Recommender(model::get, availability::get, interactions, pendingImpressions::add,
                                                   settings.maxPerCategory(), settings.recentEvents(), clock);
         this.resource = new RecommendResource(recommender, interactions, tokens, this::modelState, this::rebuild);

@@ -11,7 +11,7 @@ import io.helidon.config.Config;
  * @param catalogUrl       catalog's base URL (default this process: standalone)
  * @param recipeUrl        recipe's base URL (default this process)
  * @param eventsUrl        events' base URL (default this process)
- * @param tokenUrl         auth's token endpoint for the feed's client-credentials token (default this process's {@code /auth/oauth/token})
+ * @param tokenUrl         auth's token endpoint for the feed's client-credentials token: {@code auth-url} (default this process) + {@code /auth/oauth/token}
  * @param clientId         the OAuth client recommend authenticates as ({@code recommend})
  * @param clientSecret     its secret (required unless a token is given by the embedding code)
  * @param callTimeout      per call to another service ({@code PT2S})
@@ -41,7 +41,7 @@ public record RecommendSettings(URI catalogUrl, URI recipeUrl, URI eventsUrl, UR
         String self = "http://127.0.0.1:" + root.get("server.port").asInt().orElse(8080);
         return new RecommendSettings(
                 url(r, "catalog-url", self), url(r, "recipe-url", self), url(r, "events-url", self),
-                URI.create(r.get("token-url").asString().asOptional().filter(s -> !s.isBlank()).orElse(self + "/auth/oauth/token")),
+                URI.create(r.get("auth-url").asString().asOptional().filter(s -> !s.isBlank()).orElse(self).replaceAll("/+$", "") + "/auth/oauth/token"),
                 r.get("client-id").asString().orElse("recommend"),
                 r.get("client-secret").asString().orElse(""),
                 r.get("call-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),

@@ -130,10 +130,14 @@ public final class DemoActivity {
 
     /** Each shopper's hidden taste, from the seed. */
     public static Map<String, Taste> tastes(List<Product> products, long seed) {
+        return tastes(products, seed, SHOPPERS);
+    }
+
+    public static Map<String, Taste> tastes(List<Product> products, long seed, int shoppers) {
         SplittableRandom random = new SplittableRandom(seed);
         List<String> categories = products.stream().map(Product::category).distinct().sorted().toList();
         Map<String, Taste> tastes = new LinkedHashMap<>();
-        for (int s = 1; s <= SHOPPERS; s++) {
+        for (int s = 1; s <= shoppers; s++) {
             String first = categories.get(random.nextInt(categories.size()));
             String second = categories.get(random.nextInt(categories.size()));
             List<Product> inFirst = products.stream().filter(p -> p.category().equals(first) && !p.keywords().isEmpty()).toList();
@@ -157,7 +161,12 @@ public final class DemoActivity {
 
     /** The month's events, oldest first, ending at {@code end}. */
     public static List<EventRow> generate(List<Product> products, List<Recipe> recipes, long seed, Instant end) {
-        Map<String, Taste> tastes = tastes(products, seed);
+        return generate(products, recipes, seed, end, SHOPPERS);
+    }
+
+    /** The same with {@code shoppers} shoppers (the bench's large runs). */
+    public static List<EventRow> generate(List<Product> products, List<Recipe> recipes, long seed, Instant end, int shoppers) {
+        Map<String, Taste> tastes = tastes(products, seed, shoppers);
         Map<Long, Product> byId = new LinkedHashMap<>();
         products.forEach(p -> byId.put(p.id(), p));
         SplittableRandom random = new SplittableRandom(seed + 1);

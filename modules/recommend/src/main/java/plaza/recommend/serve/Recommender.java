@@ -18,6 +18,7 @@ import plaza.recommend.model.Interaction;
 import plaza.recommend.model.Item;
 import plaza.recommend.model.Model;
 import plaza.recommend.model.Scored;
+import plaza.recommend.sources.History;
 import plaza.recommend.sources.InteractionStore;
 
 /**
@@ -29,16 +30,20 @@ import plaza.recommend.sources.InteractionStore;
 public final class Recommender {
 
     private static final Duration HAVING = Duration.ofDays(30);
+    static final double BEHAVIOUR_WEIGHT = Double.parseDouble(System.getProperty("recommend.weight.behaviour", "0.4"));
+    static final double TEXT_WEIGHT = Double.parseDouble(System.getProperty("recommend.weight.text", "1.0"));
+    static final double TOGETHER_WEIGHT = Double.parseDouble(System.getProperty("recommend.weight.together", "0.8"));
+    static final double POPULARITY_WEIGHT = Double.parseDouble(System.getProperty("recommend.weight.popularity", "0"));
 
     private final Supplier<Model> model;
     private final Supplier<Availability> availability;
-    private final InteractionStore interactions;
+    private final History interactions;
     private final Consumer<InteractionStore.Impression> impressions;
     private final int maxPerCategory;
     private final int recentEvents;
     private final Clock clock;
 
-    public Recommender(Supplier<Model> model, Supplier<Availability> availability, InteractionStore interactions,
+    public Recommender(Supplier<Model> model, Supplier<Availability> availability, History interactions,
                        Consumer<InteractionStore.Impression> impressions, int maxPerCategory, int recentEvents, Clock clock) {
         this.model = model;
         this.availability = availability;
@@ -100,6 +105,24 @@ public final class Recommender {
         void addList(List<Scored> list, double weight, Map<String, Object> reason) {
             for (Scored s : list) {
                 add(s.item(), weight * s.score(), reason);
+            }
+        }
+
+        /** Lifts candidates by their place in the month's trending list: {@code score × (1 + w × (1 − rank/length))}. */
+        void boostPopular(double weight) {
+            if (weight <= 0) {
+                return;
+            }
+            List<Scored> trending = m.trending("month");
+            Map<String, Integer> rank = new HashMap<>();
+            for (int i = 0; i < trending.size(); i++) {
+                rank.put(trending.get(i).item(), i);
+            }
+            for (Candidate c : candidates.values()) {
+                Integer place = rank.get(c.item.key());
+                if (place != null) {
+                    c.score *= 1 + weight * (1 - (double) place / trending.size());
+                }
             }
         }
 
@@ -211,15 +234,18 @@ public final class Recommender {
             seedKind.merge(x.item(), x.kind(), (old, now) -> new Interaction(null, old, null, null, null, 0).weight()
                                                                       >= new Interaction(null, now, null, null, null, 0).weight() ? old : now);
         }
-        double togetherWeight = "cart".equals(scenario) ? 1.6 : 0.8;
+        double togetherWeight = ("cart".equals(scenario) ? 2 : 1) * TOGETHER_WEIGHT;
         seeds.forEach((seed, w) -> {
             Map<String, Object> because = reason(seedReason(seedKind.get(seed)), seed);
-            r.addList(r.m.behaviour(seed), w, because);
-            r.addList(r.m.text(seed), 0.7 * w, because);
+            // Weights from bench/recommend (offline evaluation on the demo month): text is the stronger signal at
+            // demo sizes, item2vec's cosines are noisier; overridable for experiments.
+            r.addList(r.m.behaviour(seed), BEHAVIOUR_WEIGHT * w, because);
+            r.addList(r.m.text(seed), TEXT_WEIGHT * w, because);
             r.addList(r.m.together(seed), togetherWeight * w, because);
         });
         // Items just looked at are not recommended back; what pulled them in stays.
         seeds.keySet().forEach(r.candidates::remove);
+        r.boostPopular(POPULARITY_WEIGHT);
         boolean cold = seeds.isEmpty();
         int personal = r.candidates.size();
         if (cold) {
@@ -281,6 +307,7 @@ public final class Recommender {
         r.addList(r.m.behaviour(key), 1.0, reason("similar_behaviour", key));
         r.addList(r.m.text(key), 0.7, reason("similar_text", key));
         r.addList(r.m.together(key), 0.5, reason("bought_together", key));
+        r.boostPopular(POPULARITY_WEIGHT);
         sameCategoryBackfill(r, r.m.items().get(key), n);
         return r.answer("related", shopper, n, Map.of("productId", productId));
     }

@@ -37,7 +37,7 @@ public final class Catalog {
         }
     }
 
-    static Item product(JsonNode p) {
+    public static Item product(JsonNode p) {
         long id = p.path("id").asLong();
         List<String> keywords = new ArrayList<>();
         p.path("keywords").forEach(k -> keywords.add(k.asText()));

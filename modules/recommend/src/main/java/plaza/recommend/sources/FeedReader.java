@@ -91,11 +91,11 @@ public final class FeedReader {
         return items.size();
     }
 
-    record Row(String shopper, String kind, String item, String query, String recommId, String surface, Instant ts) {
+    public record Row(String shopper, String kind, String item, String query, String recommId, String surface, Instant ts) {
     }
 
     /** What one feed event means to recommend: no rows for events it does not use. */
-    static List<Row> rows(JsonNode event) {
+    public static List<Row> rows(JsonNode event) {
         List<Row> rows = new ArrayList<>();
         if (!"track".equals(event.path("type").asText())) {
             return rows;

@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 import plaza.recommend.model.Interaction;
 
 /** Tables {@code interactions} (what shoppers did, from the feed) and {@code impressions} (what recommend answered). */
-public final class InteractionStore {
+public final class InteractionStore implements History {
 
     private final DataSource dataSource;
 
@@ -25,6 +25,7 @@ public final class InteractionStore {
     }
 
     /** A shopper's last {@code limit} interactions, newest first. */
+    @Override
     public List<Interaction> recent(String shopper, int limit) {
         List<Interaction> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -43,6 +44,7 @@ public final class InteractionStore {
     }
 
     /** What the shopper has: items wishlisted, bookmarked or bought since {@code from}. */
+    @Override
     public java.util.Set<String> having(String shopper, Instant from) {
         java.util.Set<String> out = new java.util.HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -35,7 +35,7 @@ public final class Recipes {
         return recipes;
     }
 
-    static Item recipe(JsonNode r) {
+    public static Item recipe(JsonNode r) {
         long id = r.path("id").asLong();
         List<Item.Ingredient> ingredients = new ArrayList<>();
         StringBuilder text = new StringBuilder(r.path("title").asText()).append(' ').append(r.path("title").asText())
