@@ -100,13 +100,13 @@ public final class RecommendService implements PlazaService {
                                           settings.modelPoll().toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(quietly("writing impressions", this::flushImpressions), 500, 500, TimeUnit.MILLISECONDS);
         if (settings.rebuildOnStart()) {
-            // Until some replica has built a first model (the other services may still be starting): every 15 s.
+            // Until some replica has built a first model (the other services may still be starting): every 3 s.
             background.scheduleWithFixedDelay(quietly("building the first model", () -> {
                 if (reloadModel() == 0) {
                     pollFeed();
                     rebuild();
                 }
-            }), 2, 15, TimeUnit.SECONDS);
+            }), 2, 3, TimeUnit.SECONDS);
         }
         this.cron = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("recommend-rebuild").daemon(true).unstarted(r));
         Scheduling.cron().executor(cron).expression(settings.rebuildCron()).concurrentExecution(false)
