@@ -51,12 +51,14 @@ public final class ModelBuilder {
             Map<String, String> texts = new TreeMap<>();
             items.values().forEach(i -> texts.put(i.key(), i.text()));
             TextIndex index = TextIndex.build(korean, texts);
-            for (int i = 0; i < index.items().size(); i++) {
+            Map<String, List<Scored>> found = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.stream.IntStream.range(0, index.items().size()).parallel().forEach(i -> {
                 List<Scored> near = index.neighbours(i, neighbours);
                 if (!near.isEmpty()) {
-                    text.put(index.items().get(i), near);
+                    found.put(index.items().get(i), near);
                 }
-            }
+            });
+            text.putAll(found);
         }
 
         Map<String, float[]> vectors = Map.of();

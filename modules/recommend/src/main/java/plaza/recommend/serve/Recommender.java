@@ -66,8 +66,11 @@ public final class Recommender {
         }
 
         void add(double points, Map<String, Object> reason) {
+            add(points, reason, String.valueOf(reason));
+        }
+
+        void add(double points, Map<String, Object> reason, String key) {
             score += points;
-            String key = String.valueOf(reason);
             reasons.putIfAbsent(key, reason);
             reasonWeight.merge(key, points, Double::sum);
         }
@@ -97,14 +100,19 @@ public final class Recommender {
         }
 
         void add(String key, double points, Map<String, Object> reason) {
+            add(key, points, reason, String.valueOf(reason));
+        }
+
+        void add(String key, double points, Map<String, Object> reason, String reasonKey) {
             if (points > 0 && allowed(key)) {
-                candidates.computeIfAbsent(key, k -> new Candidate(m.items().get(k))).add(points, reason);
+                candidates.computeIfAbsent(key, k -> new Candidate(m.items().get(k))).add(points, reason, reasonKey);
             }
         }
 
         void addList(List<Scored> list, double weight, Map<String, Object> reason) {
+            String reasonKey = String.valueOf(reason);
             for (Scored s : list) {
-                add(s.item(), weight * s.score(), reason);
+                add(s.item(), weight * s.score(), reason, reasonKey);
             }
         }
 
