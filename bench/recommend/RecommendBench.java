@@ -200,8 +200,8 @@ public class RecommendBench {
         items.stream().filter(Item::ofProduct).forEach(p -> products.put(p.id(), p));
         Availability availability = new Availability(products, Set.of(), END, false);
         MemoryHistory history = new MemoryHistory(split.train());
-        System.out.printf("demo month: %d events -> %d interactions, %d shoppers evaluated, %d held-out items (last %d interactions each, items not seen before)%n",
-                          all.size(), all.size(), split.held().size(), split.held().values().stream().mapToInt(Set::size).sum(), HELD);
+        System.out.printf("demo month: %d interactions, %d shoppers evaluated, %d held-out items (last %d interactions each, items not seen before)%n",
+                          all.size(), split.held().size(), split.held().values().stream().mapToInt(Set::size).sum(), HELD);
         System.out.println("| model | surface | recall@10 | NDCG@10 | coverage (products) |");
         System.out.println("|---|---|---|---|---|");
         Map<String, ModelBuilder.Parts> variants = new LinkedHashMap<>();
@@ -298,9 +298,10 @@ public class RecommendBench {
         long t0 = System.nanoTime();
         List<EventRow> rows = DemoActivity.generate(demoProducts, demoRecipes, DemoActivity.SEED, END, shoppers);
         List<Interaction> all = interactions(rows);
+        int events = rows.size();
         rows = null;
-        System.out.printf("%nspeed: %d products, %d recipes, %d events (%d interactions) of %d shoppers, generated in %.1f s%n",
-                          many.size(), recipeLines.size(), all.size(), all.size(), shoppers, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("%nspeed: %d products, %d recipes, %d events as %d interactions (order lines counted apart) of %d shoppers, generated in %.1f s%n",
+                          many.size(), recipeLines.size(), events, all.size(), shoppers, (System.nanoTime() - t0) / 1e9);
         List<Item> items = items(many, recipeLines);
         System.gc();
         long heapBefore = usedHeap();
