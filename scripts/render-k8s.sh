@@ -14,7 +14,7 @@ tmp="$(mktemp)"; trap 'rm -f "$tmp"' EXIT
   echo "#   kubectl -n plaza create secret generic plaza-postgresql --from-literal=postgres-password=\"\$(openssl rand -hex 24)\" --from-literal=password=\"\$(openssl rand -hex 24)\""
   echo "#   kubectl -n plaza create secret generic plaza-mariadb --from-literal=mariadb-root-password=\"\$(openssl rand -hex 24)\" --from-literal=mariadb-password=\"\$(openssl rand -hex 24)\""
   echo "#   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing-key.pem"
-  echo "#   kubectl -n plaza create secret generic plaza-auth-secrets --from-file=signing-key.pem --from-literal=admin-password=\"\$(openssl rand -hex 16)\""
+  echo "#   kubectl -n plaza create secret generic plaza-auth-secrets --from-file=signing-key.pem --from-literal=admin-password=\"\$(openssl rand -hex 16)\" --from-literal=recommend-client-secret=\"\$(openssl rand -hex 32)\""
   echo "#   kubectl apply -n plaza -f k8s/plaza.yaml"
   .tools/bin/helm template plaza helm/plaza -n plaza -f k8s/plaza-values.yaml --skip-tests --kube-version 1.35.0
 } > "$tmp"

@@ -20,6 +20,9 @@ import plaza.catalog.CatalogService;
 import plaza.chat.ChatService;
 import plaza.events.EventsService;
 import plaza.recipe.RecipeService;
+import plaza.recommend.RecommendService;
+import plaza.events.demo.DemoActivity;
+import plaza.events.kafka.KafkaSettings;
 import plaza.web.WebApp;
 
 /**
@@ -58,7 +61,7 @@ public final class Standalone implements AutoCloseable {
 
     /** Every service, one line each; auth first, since every other service verifies its tokens. */
     private static void services(Config config, Path dataDirectory, Databases databases, List<PlazaService> services) {
-        config = withEventsCredential(config);
+        config = withEventsCredential(recommendClient(config));
         AuthService auth = AuthService.create(authDefaults(config, dataDirectory), databases.open(Database.Vendor.MARIADB, "auth"));
         services.add(auth);
         TokenVerifier tokens = auth.tokenVerifier();
@@ -66,8 +69,35 @@ public final class Standalone implements AutoCloseable {
         services.add(AssistantService.create(config, databases.open(Database.Vendor.POSTGRESQL, "assistant"), tokens));
         services.add(CatalogService.create(config, databases.open(Database.Vendor.MARIADB, "catalog"), tokens));
         services.add(RecipeService.create(config, databases.open(Database.Vendor.MARIADB, "recipe"), tokens));
-        services.add(EventsService.create(config, databases.open(Database.Vendor.POSTGRESQL, "events"), tokens));
+        Database events = databases.open(Database.Vendor.POSTGRESQL, "events");
+        services.add(EventsService.create(config, events, tokens));
+        if (config.get("events.demo-data").asBoolean().orElse(false)) {
+            // through the outbox too when Kafka is configured: every stored event is published
+            DemoActivity.loadIfEmpty(events.dataSource(), KafkaSettings.from(config.get("events.kafka")).isPresent());
+        }
+        services.add(RecommendService.create(config, databases.open(Database.Vendor.POSTGRESQL, "recommend"), tokens));
         services.add(WebApp.create()); // last: its / and /app/ routes come after every API route
+    }
+
+    /**
+     * recommend reads events' feed as an OAuth client (client credentials, like any deployment). Unless
+     * {@code recommend.client-secret} is set, standalone registers that client in auth's config itself with a
+     * secret made up at each start, and gives recommend the same.
+     */
+    static Config recommendClient(Config config) {
+        if (config.get("recommend.client-secret").asString().asOptional().filter(s -> !s.isBlank()).isPresent()) {
+            return config;
+        }
+        String secret = madeUpSecret();
+        String client = nextOAuthClient(config);
+        Map<String, String> values = new HashMap<>();
+        values.put(client + "id", config.get("recommend.client-id").asString().orElse("recommend"));
+        values.put(client + "secret", secret);
+        values.put(client + "name", "Plaza recommend (standalone)");
+        values.put(client + "scopes", "events:read");
+        values.put(client + "grant-types", "client_credentials");
+        values.put("recommend.client-secret", secret);
+        return PlazaConfig.override(config, values);
     }
 
     /**
@@ -80,11 +110,8 @@ public final class Standalone implements AutoCloseable {
         if (config.get("plaza.events.url").exists() || port == 0) {
             return config; // port 0 (tests): the port is known only after start, so the publishers stay off
         }
-        byte[] random = new byte[32];
-        new java.security.SecureRandom().nextBytes(random);
-        String secret = java.util.HexFormat.of().formatHex(random);
-        int index = config.get("auth.oauth.clients").asNodeList().map(List::size).orElse(0);
-        String client = "auth.oauth.clients." + index + ".";
+        String secret = madeUpSecret();
+        String client = nextOAuthClient(config);
         Map<String, String> values = new HashMap<>();
         values.put(client + "id", "plaza-standalone-services");
         values.put(client + "name", "catalog and recipe reporting behaviour to events");
@@ -95,6 +122,17 @@ public final class Standalone implements AutoCloseable {
         values.put("plaza.events.client-id", "plaza-standalone-services");
         values.put("plaza.events.client-secret", secret);
         return PlazaConfig.override(config, values);
+    }
+
+    private static String madeUpSecret() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
+    }
+
+    /** The config prefix of one more entry of {@code auth.oauth.clients}. */
+    private static String nextOAuthClient(Config config) {
+        return "auth.oauth.clients." + config.get("auth.oauth.clients").asNodeList().map(List::size).orElse(0) + ".";
     }
 
     /**

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class StandaloneApiDocsTest {
 
-    private static final List<String> SERVICES = List.of("auth", "chat", "assistant", "catalog", "recipe", "events");
+    private static final List<String> SERVICES = List.of("auth", "chat", "assistant", "catalog", "recipe", "events", "recommend");
 
     @Test
     void servesMergedDescriptionsAndSwaggerUi() throws Exception {

@@ -10,8 +10,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import plaza.events.store.EventRepository;
 import plaza.platform.http.Json;
+import plaza.platform.http.ProblemException;
 import plaza.platform.http.Problems;
 import plaza.platform.http.QueryParams;
+import plaza.platform.security.Caller;
 import plaza.platform.security.TokenVerifier;
 
 /**
@@ -19,7 +21,8 @@ import plaza.platform.security.TokenVerifier;
  * (recommend). Each event has a feed number {@code seq}; numbers follow commit order across all
  * replicas (they are taken under one row lock held to the commit), so a consumer that stores the
  * {@code next} it was given and asks {@code after=next} after a restart misses nothing and sees nothing
- * twice. Admin tokens until OIDC service credentials exist.
+ * twice. For admins and for services (an OAuth client-credentials token from auth's token endpoint: how
+ * recommend reads it).
  */
 public final class FeedResource implements HttpService {
 
@@ -33,8 +36,16 @@ public final class FeedResource implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", tokens.requireRole("admin", this::feed))
+        rules.get("/", this::authorized)
                 .any("/", Problems.methodNotAllowed("GET"));
+    }
+
+    private void authorized(ServerRequest req, ServerResponse res) {
+        Caller caller = tokens.caller(req);
+        if (!caller.isService() && !caller.hasRole("admin")) {
+            throw ProblemException.forbidden("The feed is for services (a client-credentials token) and admins.");
+        }
+        feed(req, res);
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
