@@ -32,6 +32,7 @@ public final class AsyncApiContract {
     private final Map<String, JsonSchema> actionSchemas = new TreeMap<>();
     private final Map<String, JsonSchema> frameSchemas = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<JsonNode> actionExamples = new ArrayList<>();
 
     private AsyncApiContract(JsonNode root) {
         this.root = root;
@@ -70,6 +71,11 @@ public final class AsyncApiContract {
     /** The server frame types documented. */
     public Set<String> frameTypes() {
         return frameSchemas.keySet();
+    }
+
+    /** The example payloads of the documented actions (what a hostile-input generator starts from). */
+    public List<JsonNode> actionExamples() {
+        return actionExamples;
     }
 
     /** The documented close codes. */
@@ -111,6 +117,9 @@ public final class AsyncApiContract {
         JsonSchema schema = factory.getSchema(full, config);
         into.put(name, schema);
         for (JsonNode example : message.path("examples")) {
+            if (discriminator.equals("action")) {
+                actionExamples.add(example.path("payload"));
+            }
             schema.validate(example.path("payload"))
                     .forEach(m -> problems.add(where + ": example " + example.path("payload") + ": " + m.getMessage()));
         }
