@@ -16,10 +16,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.config.Config;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 import plaza.platform.config.PlazaConfig;
 import plaza.platform.openapi.ApiDescriptions;
 import plaza.testing.RawWs;
@@ -34,19 +36,32 @@ import static org.hamcrest.Matchers.containsString;
  * Who may read and change what, on a real standalone: with another user's token nothing of a user's is readable or
  * changeable (wishlist, bookmarks, conversations, prompts, usage, events, profile, a private chat group over HTTP and
  * over the WebSocket, a conversation over /ai/ws), and every operation the descriptions mark as needing a bearer token
- * refuses a tampered token, an {@code alg: none} token, a token signed by no key of ours' shape and garbage with 401.
+ * refuses a tampered token, an {@code alg: none} token, a token signed by no key of ours' shape and garbage with 401;
+ * and every read with valid generated input and ids that exist answers a 2xx (jqwik, fixed seed).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiAccessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SERVICES = List.of("auth", "chat", "assistant", "catalog", "recipe", "events");
-    private Standalone plaza;
-    private HttpClient http;
-    private String base;
-    private String alice;
-    private String bob;
-    private String aliceId;
+    private static Standalone plaza;
+    private static HttpClient http;
+    private static String base;
+    private static String alice;
+    private static String bob;
+    private static String aliceId;
+    private static String admin;
+    /** Ids that exist, by the path template whose parameter they fill. */
+    private static final Map<String, String> IDS = new java.util.LinkedHashMap<>();
+    private static final List<Read> READS = new ArrayList<>();
+    /**
+     * Reads not generated: they need what only a mail, an OAuth client or a WebSocket client has (the reset and
+     * verification tokens, a registered client's redirect, an upgrade), or are the observation endpoints.
+     */
+    private static final List<String> NOT_GENERATED = List.of("/auth/reset-password", "/auth/verify-email", "/auth/oauth/authorize",
+            "/auth/oauth/logout", "/auth/dev/outbox", "/chat/ws", "/ai/ws", "/observe");
+
+    record Read(String path, List<JsonNode> parameters, String who) {
+    }
 
     record Res(int status, String body) {
         JsonNode json() {
@@ -58,28 +73,63 @@ class ApiAccessTest {
         }
     }
 
-    @BeforeAll
-    void start() throws Exception {
+    @BeforeContainer
+    static void start() throws Exception {
         Config config = PlazaConfig.override(Config.empty(), Map.of(
                 "server.port", "0", "server.host", "127.0.0.1",
                 "standalone.data-dir", Files.createTempDirectory("plaza-access").toString(),
-                "plaza.access-log.enabled", "false", "catalog.demo-data", "true", "recipe.demo-data", "true"));
+                "plaza.access-log.enabled", "false", "catalog.demo-data", "true", "recipe.demo-data", "true",
+                "auth.admin.email", "access-root@plaza.test", "auth.admin.password", "admin-Quartz-Lagoon-9"));
         plaza = Standalone.start(config);
         base = "http://127.0.0.1:" + plaza.port();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         alice = token("access-alice@example.com", "coral-Meadow-River-3");
         bob = token("access-bob@example.com", "slate-Orchid-Canyon-7");
         aliceId = call("GET", "/users/me", alice, null).json().path("user_id").asText();
+        admin = call("POST", "/auth/login", null, "{\"email\":\"access-root@plaza.test\",\"password\":\"admin-Quartz-Lagoon-9\"}")
+                .json().path("access_token").asText();
+        IDS.put("/users/{id}", aliceId);
+        IDS.put("/events/users/{id}", aliceId);
+        IDS.put("/ai/quotas/{userId}", aliceId);
+        IDS.put("/kok/products/{id}", firstId("/kok/products"));
+        IDS.put("/recipes/{id}", firstId("/recipes"));
+        IDS.put("/home-shopping/broadcasts/{id}", call("GET", "/home-shopping/schedule", null, null).json()
+                .path("broadcasts").path(0).path("id").asText("1"));
+        IDS.put("/ai/conversations/{id}", call("POST", "/ai/conversations", alice, "{\"title\":\"valid\"}").json().path("id").asText());
+        IDS.put("/ai/prompts/{id}", call("POST", "/ai/prompts", alice, "{\"name\":\"valid\",\"template\":\"Hi {{x}}\"}")
+                .json().path("id").asText());
+        try (RawWs ws = RawWs.upgrade(plaza.port(), "/chat/ws", "Authorization: Bearer " + alice + "\r\n")) {
+            ws.send(RawWs.text("{\"action\":\"joinGroup\",\"groupId\":\"valid-group\"}"));
+            ws.nextText();
+            ws.send(RawWs.text("{\"action\":\"sendMessage\",\"message\":\"hello\",\"requestId\":1}"));
+            ws.nextText();
+        }
+        IDS.put("/chat/groups/{groupId}", "valid-group");
+        JsonNode doc = JSON.valueToTree(ApiDescriptions.merged(SERVICES));
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            JsonNode get = path.getValue().path("get");
+            if (get.isMissingNode() || NOT_GENERATED.stream().anyMatch(path.getKey()::startsWith)) {
+                continue;
+            }
+            List<JsonNode> parameters = new ArrayList<>();
+            path.getValue().path("parameters").forEach(p -> parameters.add(resolve(doc, p)));
+            get.path("parameters").forEach(p -> parameters.add(resolve(doc, p)));
+            JsonNode security = get.has("security") ? get.get("security") : doc.path("security");
+            String who = security.isEmpty() ? "none" : security.toString().contains("admin") ? "admin" : "user";
+            READS.add(new Read(path.getKey(), parameters, who));
+        }
+        System.out.println("ApiAccessTest: " + READS.size() + " read operations get valid generated input each try");
     }
 
-    @AfterAll
-    void stop() {
+    @AfterContainer
+    static void stop() {
         if (plaza != null) {
             plaza.close();
         }
     }
 
-    @Test
+    @Example
     void anotherUsersWishlistAndBookmarksAreNeitherReadableNorChangeable() throws Exception {
         String product = firstId("/kok/products");
         assertThat(call("PUT", "/kok/wishlist/" + product, alice, null).status(), is(204));
@@ -94,7 +144,7 @@ class ApiAccessTest {
         assertThat(call("GET", "/recipes/bookmarks", alice, null).json().path("total").asInt(), is(1));
     }
 
-    @Test
+    @Example
     void anotherUsersConversationsPromptsAndUsageAreNeitherReadableNorChangeable() throws Exception {
         Res created = call("POST", "/ai/conversations", alice, "{\"title\":\"alice-secret-title\"}");
         assertThat(created.body(), created.status(), is(201));
@@ -139,7 +189,7 @@ class ApiAccessTest {
         assertThat(call("GET", c, alice, null).json().path("messages").size(), is(0));
     }
 
-    @Test
+    @Example
     void anotherUsersEventsAndProfileAreNeitherReadableNorChangeable() throws Exception {
         Res tracked = call("POST", "/events/track", alice, "{\"messageId\":\"access-m-1\",\"event\":\"alice-secret-event\",\"properties\":{}}");
         assertThat(tracked.body(), tracked.status() / 100, is(2));
@@ -162,7 +212,7 @@ class ApiAccessTest {
         assertThat(call("GET", "/users/me", alice, null).json().path("name").asText(), not("Bob B"));
     }
 
-    @Test
+    @Example
     void anotherUsersPrivateChatGroupIsNeitherReadableNorJoinable() throws Exception {
         try (RawWs a = RawWs.upgrade(plaza.port(), "/chat/ws", "Authorization: Bearer " + alice + "\r\n")) {
             assertThat(a.status(), is(101));
@@ -193,11 +243,99 @@ class ApiAccessTest {
     }
 
     /**
+     * Every read (GET) with valid input generated from its parameters' schemas (enums, integers within their bounds,
+     * dates, strings within their lengths, optional ones left out), ids that exist, and the token it needs (none, a
+     * signed-in user's, an admin's): every answer a 2xx. A fixed seed, {@code -Dhostile.cases=N} tries.
+     */
+    @Property(shrinking = ShrinkingMode.OFF, seed = "20261209")
+    void everyValidReadSucceeds(@ForAll java.util.Random r) throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (Read read : READS) {
+            String target = read.path();
+            StringBuilder query = new StringBuilder();
+            java.time.LocalDate to = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(r.nextInt(2));
+            for (JsonNode p : read.parameters()) {
+                String name = p.path("name").asText();
+                if (p.path("in").asText().equals("path")) {
+                    target = target.replace("{" + name + "}", IDS.getOrDefault(read.path().replaceFirst("/messages$", ""), "1"));
+                    continue;
+                }
+                if (!p.path("in").asText().equals("query") || name.equals("cursor") || name.equals("token") || name.equals("userId")
+                    || (!p.path("required").asBoolean() && r.nextInt(3) == 0)) {
+                    continue; // left out (a cursor must come from a page; userId is someone else's: ApiAccessTest's other checks)
+                }
+                for (String value : valid(name, p.path("schema"), p.path("example"), to, r)) {
+                    query.append(query.isEmpty() ? '?' : '&').append(name).append('=')
+                            .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+                }
+            }
+            String token = switch (read.who()) {
+                case "admin" -> admin;
+                case "user" -> alice;
+                default -> r.nextBoolean() ? null : alice;
+            };
+            Res res = call("GET", target + query, token, null);
+            if (res.status() / 100 != 2) {
+                failures.add("GET " + target + query + " (" + read.who() + ") → " + res.status() + " " + res.body());
+            }
+        }
+        assertThat(String.join("\n", failures), failures, empty());
+    }
+
+    /** Values valid by the schema (an array gives one per item). */
+    private static List<String> valid(String name, JsonNode schema, JsonNode example, java.time.LocalDate to, java.util.Random r) {
+        if (schema.path("type").asText().equals("array")) {
+            int n = Math.max(1, schema.path("minItems").asInt(1)) + r.nextInt(2);
+            List<String> items = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                items.addAll(valid(name, schema.path("items"), example.path(i), to, r));
+            }
+            return items;
+        }
+        if (schema.has("enum")) {
+            return List.of(schema.get("enum").get(r.nextInt(schema.get("enum").size())).asText());
+        }
+        if (name.equals("from") || name.equals("to") || schema.path("format").asText().equals("date")) {
+            // a range: to today or yesterday, from 1 to 29 days before it (hourly stats allow 31 days, also when to
+            // is left out and means today)
+            return List.of((name.equals("from") ? to.minusDays(1 + r.nextInt(29)) : to).toString()); // stats: from before to
+        }
+        if (schema.path("type").asText().equals("integer")) {
+            long min = schema.path("minimum").asLong(0);
+            long max = Math.min(schema.path("maximum").asLong(min + 1000), min + 1000);
+            if (name.equals("minPrice")) {
+                max = Math.min(max, 10_000);
+            } else if (name.equals("maxPrice")) {
+                min = Math.max(min, 10_000);
+            }
+            return List.of(Long.toString(min + (long) (r.nextDouble() * (max - min + 1))));
+        }
+        if (schema.path("type").asText().equals("boolean")) {
+            return List.of(Boolean.toString(r.nextBoolean()));
+        }
+        if (schema.has("pattern") || !example.isValueNode()) {
+            return example.isValueNode() ? List.of(example.asText()) : List.of();
+        }
+        List<String> words = List.of(example.asText(), "kimchi", "김치", "tofu", "a", "Product Viewed");
+        String word = words.get(r.nextInt(words.size()));
+        int max = schema.path("maxLength").asInt(100);
+        return List.of(word.length() >= schema.path("minLength").asInt(0) && word.length() <= max ? word : example.asText());
+    }
+
+    private static JsonNode resolve(JsonNode doc, JsonNode node) {
+        JsonNode current = node;
+        for (int hops = 0; hops < 5 && current.has("$ref"); hops++) {
+            current = doc.at(current.get("$ref").asText().substring(1));
+        }
+        return current;
+    }
+
+    /**
      * Every operation needing a bearer token (by its description's security), sent as its example would be, with a
      * token whose signature was altered, one with {@code alg: none} and no signature, one with alg HS256 signed with
      * a guessable secret, and garbage: all 401.
      */
-    @Test
+    @Example
     void forgedTokensAreRefusedWith401Everywhere() throws Exception {
         String[] parts = alice.split("\\.");
         String payload = parts[1];
@@ -257,7 +395,7 @@ class ApiAccessTest {
     }
 
     /** The first item's id of a list (the demo data's search index fills within a second or so of the start). */
-    private String firstId(String list) throws Exception {
+    private static String firstId(String list) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             JsonNode items = call("GET", list, null, null).json().path("items");
@@ -271,7 +409,7 @@ class ApiAccessTest {
         }
     }
 
-    private String bobId() throws Exception {
+    private static String bobId() throws Exception {
         return call("GET", "/users/me", bob, null).json().path("user_id").asText();
     }
 
@@ -286,13 +424,13 @@ class ApiAccessTest {
                 .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private String token(String email, String password) throws Exception {
+    private static String token(String email, String password) throws Exception {
         call("POST", "/auth/register", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"name\":\"A\"}");
         return call("POST", "/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}")
                 .json().path("access_token").asText();
     }
 
-    private Res call(String method, String path, String token, String json) throws Exception {
+    private static Res call(String method, String path, String token, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
