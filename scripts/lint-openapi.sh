@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lints the OpenAPI descriptions every Plaza server serves (each service's and standalone's merged one) with
-# Redocly CLI's recommended rules: zero errors required (warnings are printed). Needs the built standalone
+# Lints the OpenAPI descriptions every Plaza server serves (each service's and standalone's merged one), and the
+# AsyncAPI 3.0 documents of the two WebSocket protocols (served as written at /asyncapi/<service>), with Redocly
+# CLI's recommended rules (Redocly checks AsyncAPI 3.0's structure too): zero errors required (warnings are printed). Needs the built standalone
 # (./mvnw package) for the class path; Redocly comes from npm into .tools/node. Offline and not installed:
 # says so and exits 0, unless PLAZA_REQUIRE_REDOCLY=1.
 set -euo pipefail
@@ -24,6 +25,10 @@ JAR=modules/standalone/target/plaza-standalone.jar
 [[ -f "$JAR" ]] || { echo "lint-openapi: build first (./mvnw package -DskipTests): no $JAR" >&2; exit 1; }
 rm -rf "$OUT"
 java -cp "$JAR:modules/standalone/target/libs/*" plaza.platform.openapi.ApiDescriptions "$OUT" auth chat assistant catalog recipe events
+
+for service in chat assistant; do
+  cp "modules/$service/src/main/resources/META-INF/asyncapi/$service.yaml" "$OUT/asyncapi-$service.yaml"
+done
 
 status=0
 for f in "$OUT"/*.yaml; do

@@ -27,6 +27,7 @@ import plaza.platform.PlazaService;
 import plaza.platform.db.Database;
 import plaza.platform.http.CorsPolicy;
 import plaza.platform.http.Json;
+import plaza.platform.openapi.AsyncApiDescriptions;
 import plaza.platform.http.Problems;
 import plaza.platform.security.TokenVerifier;
 
@@ -91,6 +92,7 @@ public final class AssistantService implements PlazaService {
                 .get("/ai/models", tokens.authenticated((req, res) -> Json.send(res, Map.of(
                         "default", models.defaultModel(), "items", models.all()))))
                 .any("/ai/models", Problems.methodNotAllowed("GET"));
+        AsyncApiDescriptions.serve(routing, "assistant"); // the /ai/ws protocol
     }
 
     @Override

@@ -134,4 +134,13 @@ class QuotaTest {
         assertThat(empty.status(), is(200));
         assertThat(empty.json().path("days").size(), is(0));
     }
+
+    @Test
+    void toAloneIsThatMonthUpToThen() {
+        // was a 400 ("to: must not be before from", from defaulting to this month's first), found by ApiAccessTest
+        var report = api.get("/ai/usage?to=2020-03-17", TOKENS.token("eve"));
+        assertThat(report.status(), is(200));
+        assertThat(report.json().path("from").asText(), is("2020-03-01"));
+        assertThat(report.json().path("to").asText(), is("2020-03-17"));
+    }
 }

@@ -27,6 +27,7 @@ import plaza.platform.security.UpgradeGate;
 import plaza.platform.PlazaService;
 import plaza.platform.db.Database;
 import plaza.platform.http.CorsPolicy;
+import plaza.platform.openapi.AsyncApiDescriptions;
 import plaza.platform.security.TokenVerifier;
 
 /**
@@ -124,6 +125,7 @@ public final class ChatService implements PlazaService {
     public void routing(HttpRouting.Builder routing) {
         routing.register("/chat", new HistoryResource(store, presence, tokens));
         routing.register("/chat", new UpgradeRefusal(gate, () -> closed.get()));
+        AsyncApiDescriptions.serve(routing, "chat"); // the /chat/ws protocol
     }
 
     @Override

@@ -27,6 +27,8 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
     final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
+    /** Every frame received, in order (for checks over a whole session). */
+    final List<JsonNode> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder partial = new StringBuilder();
     private final java.util.ArrayDeque<JsonNode> backlog = new java.util.ArrayDeque<>();
     private WebSocket ws;
@@ -143,7 +145,9 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            frames.add(Json.parse(partial.toString()));
+            JsonNode frame = Json.parse(partial.toString());
+            received.add(frame);
+            frames.add(frame);
             partial.setLength(0);
         }
         webSocket.request(1);

@@ -65,6 +65,13 @@ class StandaloneApiDocsTest {
                 String html = res.as(String.class);
                 assertThat(html, containsString("<script src=\"/docs/swagger-initializer.js\"></script>"));
                 assertThat("no inline script", html.replaceAll("<script src=\"[^\"]+\"></script>", ""), not(containsString("<script")));
+                for (String asyncApi : List.of("/asyncapi/chat", "/asyncapi/assistant")) {
+                    assertThat(html, containsString("href=\"" + asyncApi + "\""));
+                    try (Http1ClientResponse doc = client.get(asyncApi).request()) {
+                        assertThat(asyncApi, doc.status(), is(Status.OK_200));
+                        assertThat(doc.as(String.class), containsString("asyncapi: 3.0.0"));
+                    }
+                }
             }
             for (String file : List.of("swagger-initializer.js", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css")) {
                 try (Http1ClientResponse res = client.get("/docs/" + file).request()) {

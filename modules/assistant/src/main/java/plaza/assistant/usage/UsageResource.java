@@ -19,7 +19,7 @@ import plaza.platform.security.TokenVerifier;
 
 /**
  * {@code /ai/usage}: the caller's tokens per UTC day and model ({@code ?from=&to=}, dates,
- * inclusive; default this month), with totals and quota standing; admins add {@code ?userId=} to
+ * inclusive; default this month, or to's month up to to), with totals and quota standing; admins add {@code ?userId=} to
  * see anyone. {@code /ai/usage/quota}: just the budgets and what is left.
  */
 public final class UsageResource implements HttpService {
@@ -51,8 +51,9 @@ public final class UsageResource implements HttpService {
     private void report(ServerRequest req, ServerResponse res) {
         String userId = subject(req);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        LocalDate from = QueryParams.date(req, "from").orElse(today.withDayOfMonth(1));
         LocalDate to = QueryParams.date(req, "to").orElse(today);
+        // the first of to's month: ?to= alone is that month up to then (not a 400 for a day before this month)
+        LocalDate from = QueryParams.date(req, "from").orElse(to.withDayOfMonth(1));
         if (to.isBefore(from)) {
             throw QueryParams.invalid("to", "must not be before from");
         }
