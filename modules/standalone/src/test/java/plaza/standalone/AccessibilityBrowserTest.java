@@ -40,7 +40,9 @@ class AccessibilityBrowserTest {
             new Page("home", "/", ".cards"),
             new Page("login", "/login", "#login-form"),
             new Page("register", "/register", "#register-form"),
-            new Page("products", "/products?q=" + enc("김치"), "#product-results"));
+            new Page("products", "/products?q=" + enc("김치"), "#product-results"),
+            new Page("forgot-password", "/forgot-password", "#forgot-form"),
+            new Page("home-shopping", "/live", "#schedule"));
 
     /** Shopper pages, visited signed in. */
     static final List<Page> SHOPPER_PAGES = List.of(
@@ -53,6 +55,8 @@ class AccessibilityBrowserTest {
             new Page("recipe", "/recipes/1", "#bookmark"),
             new Page("bookmarks", "/bookmarks", "main h1"),
             new Page("chat", "/chat?group=a11y", "#chat-send"),
+            new Page("account", "/account", "#password-h"),
+            new Page("assistant", "/assistant", "#ai-new"),
             new Page("not-found", "/no-such-page", "main h1"));
 
     /** The admin portal ({USER} is the admin's own id). */

@@ -449,8 +449,9 @@ class WebAppBrowserTest {
 
     /**
      * Events: sign-in (identify), pages, a search, a product view and a recommendation's click (with its recommId)
-     * reach /events as the shopper's. Recommendations: with no recommend service (standalone has none yet: 404)
-     * the sections stay hidden and the page works; when it answers (stubbed in the browser), they show.
+     * reach /events as the shopper's. Recommendations: standalone's recommend service fills the product page's
+     * related section (never the product itself); a recommendation's click carries its recommId (the answer stubbed in
+     * the browser, so the item is known); with the service failing (a stubbed 503) the sections stay hidden.
      */
     @Test
     void eventsAreSentAndRecommendationsShowOnlyWhenTheServiceAnswers() {
@@ -470,23 +471,46 @@ class WebAppBrowserTest {
         String token = loginToken(email);
         awaitEvent(token, e -> "track".equals(e.path("type").asText()) && "Product Viewed".equals(e.path("event").asText())
                                && e.path("properties").path("productId").asLong() == id);
-        assertThat("no recommend service: the section stays hidden",
-                   browser.findElement(By.id("related-products")).getAttribute("hidden"), org.hamcrest.Matchers.notNullValue());
-        browser.get(base + "/#/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".cards")));
-        assertThat(browser.findElement(By.id("for-you")).getAttribute("hidden"), org.hamcrest.Matchers.notNullValue());
+        // The real recommend service (its first model is built at start: the page may load before it is there).
+        List<WebElement> related = List.of();
+        for (int i = 0; i < 30 && related.isEmpty(); i++) {
+            if (i > 0) {
+                sleep(1000);
+                browser.navigate().refresh();
+                wait.until(ExpectedConditions.textToBe(By.tagName("h1"), first.path("name").asText()));
+            }
+            for (int j = 0; j < 10 && related.isEmpty(); j++) {
+                sleep(200);
+                related = browser.findElements(By.cssSelector("#related-products:not([hidden]) a.name"));
+            }
+        }
+        assertThat("recommend's related products show on the product page", related.isEmpty(), is(false));
+        for (WebElement r : related) {
+            assertThat("related never shows the product itself", r.getAttribute("href").endsWith("/products/" + id), is(false));
+        }
 
-        // The recommend service answering (stubbed in this browser only while the test's flag is set).
+        // The recommend service's answers stubbed in this browser only while the test's flag is set ("503": failing).
         browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                 (() => {
                   const real = window.fetch;
                   window.fetch = (url, options) => {
                     const fake = sessionStorage.getItem('plaza.test.recommend');
-                    return fake && String(url).startsWith('/recommend/')
-                      ? Promise.resolve(new Response(fake, { status: 200, headers: { 'Content-Type': 'application/json' } }))
-                      : real(url, options);
+                    if (!fake || !String(url).startsWith('/recommend/')) return real(url, options);
+                    return Promise.resolve(fake === '503'
+                      ? new Response('{"status":503,"title":"Service unavailable","detail":"stubbed"}',
+                                     { status: 503, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '5' } })
+                      : new Response(fake, { status: 200, headers: { 'Content-Type': 'application/json' } }));
                   };
                 })();"""));
+        browser.executeScript("sessionStorage.setItem('plaza.test.recommend', '503');");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), first.path("name").asText()));
+        assertThat("recommend failing: the section stays hidden",
+                   browser.findElement(By.id("related-products")).getAttribute("hidden"), org.hamcrest.Matchers.notNullValue());
+        browser.get(base + "/#/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".cards")));
+        assertThat(browser.findElement(By.id("for-you")).getAttribute("hidden"), org.hamcrest.Matchers.notNullValue());
+
         browser.executeScript("sessionStorage.setItem('plaza.test.recommend', arguments[0]);", Json.write(Map.of(
                 "recommId", "rec-browser-1",
                 "items", List.of(Map.of("type", "product", "id", id, "name", first.path("name").asText(), "score", 0.9,
@@ -697,6 +721,15 @@ class WebAppBrowserTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
