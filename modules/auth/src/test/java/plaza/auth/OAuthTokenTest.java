@@ -204,10 +204,17 @@ class OAuthTokenTest {
         // A user is not an admin; a public client cannot use client_credentials; a bad redirect URI is a 400.
         String user = AuthFixture.newSession(client, "cl").path("access_token").asText();
         assertThat(post(client, "/auth/oauth/clients", "{\"name\":\"x\"}", user).status(), is(Status.FORBIDDEN_403));
-        assertThat(post(client, "/auth/oauth/clients", "{\"name\":\"x\",\"confidential\":false}", admin).status(), is(Status.BAD_REQUEST_400));
-        assertThat(post(client, "/auth/oauth/clients", "{\"name\":\"x\",\"grant_types\":[\"authorization_code\"],"
-                                                       + "\"redirect_uris\":[\"http://evil.example/cb\"]}", admin).status(),
-                   is(Status.BAD_REQUEST_400));
+        // each 400 names the body field that is wrong (errors[].field)
+        var publicCredentials = post(client, "/auth/oauth/clients", "{\"name\":\"x\",\"confidential\":false}", admin);
+        assertThat(publicCredentials.status(), is(Status.BAD_REQUEST_400));
+        assertThat(publicCredentials.body(), containsString("\"field\":\"confidential\""));
+        var badRedirect = post(client, "/auth/oauth/clients", "{\"name\":\"x\",\"grant_types\":[\"authorization_code\"],"
+                                                              + "\"redirect_uris\":[\"http://evil.example/cb\"]}", admin);
+        assertThat(badRedirect.status(), is(Status.BAD_REQUEST_400));
+        assertThat(badRedirect.body(), containsString("\"field\":\"redirect_uris\""));
+        var badScope = post(client, "/auth/oauth/clients", "{\"name\":\"x\",\"scopes\":[\"two words\"]}", admin);
+        assertThat(badScope.status(), is(Status.BAD_REQUEST_400));
+        assertThat(badScope.body(), containsString("\"field\":\"scopes\""));
         assertThat(AuthFixture.send(client, io.helidon.http.Method.DELETE, "/auth/oauth/clients/" + id, null, admin).status(),
                    is(Status.NO_CONTENT_204));
         TokenResponse gone = send(new TokenRequest(tokenEndpoint, new ClientSecretBasic(new ClientID(id), new Secret(secret)),

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 
 import io.helidon.config.Config;
 import plaza.auth.store.Jdbc;
+import plaza.platform.http.Problem;
 import plaza.platform.http.ProblemException;
 
 /**
@@ -84,39 +85,45 @@ public final class OAuthClients {
                                  List<String> scopes, List<String> grantTypes, Duration accessTtl, Duration refreshTtl,
                                  boolean fromConfig) {
         if (id == null || !CLIENT_ID.matcher(id).matches()) {
-            throw ProblemException.badRequest("A client id is 1–100 characters of A–Z, a–z, 0–9, '.', '_', '~' and '-'.");
+            throw invalid("client_id", "A client id is 1–100 characters of A–Z, a–z, 0–9, '.', '_', '~' and '-'.");
         }
         if (name == null || name.isBlank() || name.length() > 200) {
-            throw ProblemException.badRequest("A client's name is 1–200 characters.");
+            throw invalid("name", "A client's name is 1–200 characters.");
         }
         Set<String> grants = new LinkedHashSet<>(grantTypes == null || grantTypes.isEmpty() ? List.of("client_credentials") : grantTypes);
         for (String grant : grants) {
             if (!OAuthClient.GRANT_TYPES.contains(grant)) {
-                throw ProblemException.badRequest("Unknown grant type '" + grant + "': use authorization_code, refresh_token or client_credentials.");
+                throw invalid("grant_types", "Unknown grant type '" + grant + "': use authorization_code, refresh_token or client_credentials.");
             }
         }
         if (grants.contains("client_credentials") && secretHash == null) {
-            throw ProblemException.badRequest("client_credentials needs a confidential client (one with a secret).");
+            throw invalid("confidential", "client_credentials needs a confidential client (one with a secret).");
         }
         List<String> uris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
         for (String uri : uris) {
             checkRedirectUri(uri);
         }
         if (grants.contains("authorization_code") && uris.isEmpty()) {
-            throw ProblemException.badRequest("authorization_code needs at least one redirect URI.");
+            throw invalid("redirect_uris", "authorization_code needs at least one redirect URI.");
         }
         Set<String> scopeSet = new LinkedHashSet<>(scopes == null ? List.of() : scopes);
         for (String scope : scopeSet) {
             if (!SCOPE_TOKEN.matcher(scope).matches()) {
-                throw ProblemException.badRequest("A scope is 1–100 printable ASCII characters without space, '\"' or '\\\\' (RFC 6749 §3.3).");
+                throw invalid("scopes", "A scope is 1–100 printable ASCII characters without space, '\"' or '\\\\' (RFC 6749 §3.3).");
             }
         }
         if (accessTtl.isNegative() || accessTtl.isZero() || accessTtl.compareTo(Duration.ofDays(1)) > 0
             || refreshTtl.isNegative() || refreshTtl.isZero() || refreshTtl.compareTo(Duration.ofDays(365)) > 0) {
-            throw ProblemException.badRequest("Token lifetimes: access 1 s – 1 day, refresh 1 s – 365 days.");
+            throw invalid(accessTtl.isNegative() || accessTtl.isZero() || accessTtl.compareTo(Duration.ofDays(1)) > 0
+                          ? "access_token_ttl" : "refresh_token_ttl", "Token lifetimes: access 1 s – 1 day, refresh 1 s – 365 days.");
         }
         return new OAuthClient(id, secretHash, name.strip(), firstParty, uris, Set.copyOf(scopeSet), Set.copyOf(grants),
                                accessTtl, refreshTtl, fromConfig);
+    }
+
+    /** A 400 naming the field of the admin API's body (POST /auth/oauth/clients) that is wrong. */
+    private static ProblemException invalid(String field, String message) {
+        return ProblemException.validation(List.of(new Problem.FieldError(field, message)));
     }
 
     /** RFC 6749 §3.1.2: absolute, no fragment; https, or http only to this machine (native apps, RFC 8252 §7.3). */
@@ -125,14 +132,14 @@ public final class OAuthClients {
         try {
             parsed = new URI(uri);
         } catch (Exception e) {
-            throw ProblemException.badRequest("Redirect URI '" + uri + "' is not a URI.");
+            throw invalid("redirect_uris", "Redirect URI '" + uri + "' is not a URI.");
         }
         if (!parsed.isAbsolute() || parsed.getFragment() != null || parsed.getHost() == null) {
-            throw ProblemException.badRequest("Redirect URI '" + uri + "' must be absolute, with a host and without a fragment.");
+            throw invalid("redirect_uris", "Redirect URI '" + uri + "' must be absolute, with a host and without a fragment.");
         }
         boolean local = Set.of("localhost", "127.0.0.1", "[::1]").contains(parsed.getHost());
         if (!"https".equals(parsed.getScheme()) && !("http".equals(parsed.getScheme()) && local)) {
-            throw ProblemException.badRequest("Redirect URI '" + uri + "' must use https (http only for localhost).");
+            throw invalid("redirect_uris", "Redirect URI '" + uri + "' must use https (http only for localhost).");
         }
     }
 
