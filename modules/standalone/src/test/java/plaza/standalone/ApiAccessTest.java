@@ -50,6 +50,7 @@ class ApiAccessTest {
     private static String bob;
     private static String aliceId;
     private static String admin;
+    private static String adminId;
     /** Ids that exist, by the path template whose parameter they fill. */
     private static final Map<String, String> IDS = new java.util.LinkedHashMap<>();
     private static final List<Read> READS = new ArrayList<>();
@@ -62,6 +63,43 @@ class ApiAccessTest {
 
     record Read(String path, List<JsonNode> parameters, String who) {
     }
+
+    /** A write (POST, PUT, PATCH, DELETE) taking a JSON body: its body schema and example, and the token it needs. */
+    record Write(String method, String path, JsonNode schema, JsonNode example, String who) {
+        String key() {
+            return method + " " + path;
+        }
+    }
+
+    private static final List<Write> WRITES = new ArrayList<>();
+    /**
+     * Writes whose valid bodies are not generated, each with why: their validity hangs on what the schema cannot say.
+     * Printed at the end with the count of those generated.
+     */
+    private static final Map<String, String> WRITES_NOT_GENERATED = Map.of(
+            "POST /auth/reset-password", "needs a single-use token that only the reset mail has",
+            "POST /auth/verify-email", "needs a single-use token that only the verification mail has",
+            "POST /users/me/password", "needs the current password, and a change ends the sessions the other checks use");
+    /**
+     * Optional fields not added to bodies and fields kept at their example's value, each with the documented rule
+     * across fields or state that a schema cannot express.
+     */
+    private static final Map<String, String> HELD_FIELDS = Map.ofEntries(
+            Map.entry("id", "POST assigns it; in PUT it must equal the path's id"),
+            Map.entry("salePrice", "not above price (kept, then capped at the generated price)"),
+            Map.entry("discountRate", "derives salePrice when that is left out"),
+            Map.entry("promptId", "must name an existing prompt"),
+            Map.entry("variables", "a conversation's only go with a promptId"),
+            Map.entry("model", "one of GET /ai/models"),
+            Map.entry("shared", "a prompt's cannot be changed"),
+            Map.entry("userId", "with a token: only one's own"),
+            Map.entry("previousId", "an alias's; names the earlier id"),
+            Map.entry("type", "names which other fields a Segment call needs"),
+            Map.entry("anonymousId", "the identity the example's call is about"),
+            Map.entry("grant_types", "client_credentials needs a confidential client, authorization_code a redirect"),
+            Map.entry("confidential", "client_credentials needs a confidential client"),
+            Map.entry("redirect_uris", "only with authorization_code"),
+            Map.entry("productIds", "must name existing products (kept, then set to one that exists)"));
 
     record Res(int status, String body) {
         JsonNode json() {
@@ -79,7 +117,9 @@ class ApiAccessTest {
                 "server.port", "0", "server.host", "127.0.0.1",
                 "standalone.data-dir", Files.createTempDirectory("plaza-access").toString(),
                 "plaza.access-log.enabled", "false", "catalog.demo-data", "true", "recipe.demo-data", "true",
-                "auth.admin.email", "access-root@plaza.test", "auth.admin.password", "admin-Quartz-Lagoon-9"));
+                "auth.admin.email", "access-root@plaza.test", "auth.admin.password", "admin-Quartz-Lagoon-9",
+                // the valid writes register and sign in more often than the abuse limits allow one address (AbuseLimitsTest's)
+                "auth.rate-limit.enabled", "false"));
         plaza = Standalone.start(config);
         base = "http://127.0.0.1:" + plaza.port();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -88,6 +128,7 @@ class ApiAccessTest {
         aliceId = call("GET", "/users/me", alice, null).json().path("user_id").asText();
         admin = call("POST", "/auth/login", null, "{\"email\":\"access-root@plaza.test\",\"password\":\"admin-Quartz-Lagoon-9\"}")
                 .json().path("access_token").asText();
+        adminId = call("GET", "/users/me", admin, null).json().path("user_id").asText();
         IDS.put("/users/{id}", aliceId);
         IDS.put("/events/users/{id}", aliceId);
         IDS.put("/ai/quotas/{userId}", aliceId);
@@ -120,10 +161,29 @@ class ApiAccessTest {
             READS.add(new Read(path.getKey(), parameters, who));
         }
         System.out.println("ApiAccessTest: " + READS.size() + " read operations get valid generated input each try");
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                JsonNode json = resolve(doc, op.getValue().path("requestBody")).path("content").path("application/json");
+                if (!List.of("post", "put", "patch", "delete").contains(op.getKey()) || json.isMissingNode()) {
+                    continue;
+                }
+                JsonNode security = op.getValue().has("security") ? op.getValue().get("security") : doc.path("security");
+                String who = security.isEmpty() ? "none" : security.toString().contains("admin") ? "admin" : "user";
+                Write write = new Write(op.getKey().toUpperCase(), path.getKey(), inline(doc, json.path("schema"), 0),
+                                        json.path("example"), who);
+                if (!WRITES_NOT_GENERATED.containsKey(write.key())) {
+                    WRITES.add(write);
+                }
+            }
+        }
     }
 
     @AfterContainer
     static void stop() {
+        System.out.println("ApiAccessTest: " + WRITES.size() + " write operations with a JSON body get valid generated bodies each try; "
+                           + WRITES_NOT_GENERATED.size() + " not generated: " + WRITES_NOT_GENERATED);
         if (plaza != null) {
             plaza.close();
         }
@@ -280,6 +340,195 @@ class ApiAccessTest {
             }
         }
         assertThat(String.join("\n", failures), failures, empty());
+    }
+
+    /**
+     * Every write taking a JSON body with a body generated valid from its schema (the example as the base, its fields
+     * varied within their types, enums, lengths, bounds, formats and item counts, optional fields added), ids that
+     * exist and the token it needs (the user's own, an admin's): every answer a 2xx. A fixed seed; a tenth of
+     * {@code -Dhostile.cases=N} tries (20 by default), as every write changes data and takes longer than a read.
+     */
+    @Example
+    void everyValidWriteSucceeds() throws Exception {
+        long seed = 20261208L;
+        int tries = Math.max(1, Integer.getInteger("jqwik.tries.default", 200) / 10);
+        java.util.Random r = new java.util.Random(seed);
+        List<String> failures = new ArrayList<>();
+        String product = firstId("/kok/products");
+        for (int i = 0; i < tries; i++) {
+            for (Write write : WRITES) {
+                com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode)
+                        validBody(write.schema(), write.example(), r);
+                String token = write.who().equals("admin") ? admin : write.who().equals("user") || r.nextBoolean() ? alice : null;
+                token = sideConditions(write, body, product, i, r, token);
+                String target = write.path();
+                for (String template : IDS.keySet()) {
+                    if (write.path().startsWith(template)) {
+                        String id = template.equals("/ai/quotas/{userId}") ? adminId : IDS.get(template); // alice's would stop her asking
+                        target = target.replace(template, template.replaceAll("\\{[^}]+}", id));
+                    }
+                }
+                Res res = call(write.method(), target, token, body.toString());
+                if (res.status() / 100 != 2) {
+                    failures.add("try " + i + " (seed " + seed + "): " + write.method() + " " + target + " (" + write.who() + ") "
+                                 + body + " → " + res.status() + " " + res.body());
+                }
+            }
+        }
+        System.out.println("ApiAccessTest: " + tries + " tries of " + WRITES.size() + " writes with valid bodies");
+        assertThat(String.join("\n", failures), failures, empty());
+    }
+
+    /**
+     * Rules stated in the descriptions' prose, across fields or on state, that a generated body must also keep; the
+     * token to send (a sign-out's is the fresh sign-in's own, not alice's that the other checks use).
+     */
+    private static String sideConditions(Write write, com.fasterxml.jackson.databind.node.ObjectNode body, String product, int i,
+                                         java.util.Random r, String token) throws Exception {
+        switch (write.path()) {
+            case "/auth/register" -> body.put("email", "gen-" + i + "-" + r.nextInt(1_000_000) + "@example.com"); // unique
+            case "/auth/login" -> body.put("email", "access-alice@example.com").put("password", "coral-Meadow-River-3");
+            case "/auth/refresh", "/auth/logout" -> {
+                JsonNode signIn = call("POST", "/auth/login", null,
+                        "{\"email\":\"access-alice@example.com\",\"password\":\"coral-Meadow-River-3\"}").json();
+                body.put("refresh_token", signIn.path("refresh_token").asText());
+                token = signIn.path("access_token").asText();
+            }
+            default -> {
+            }
+        }
+        if (body.has("salePrice") && body.has("price")) {
+            body.put("salePrice", Math.min(body.get("salePrice").asLong(), body.get("price").asLong()));
+        }
+        if (body.has("startsAt") && body.has("endsAt")) { // after startsAt, at most 24 hours later
+            body.put("endsAt", java.time.OffsetDateTime.parse(body.get("startsAt").asText()).plusMinutes(1 + r.nextInt(24 * 60)).toString());
+        }
+        if (write.path().endsWith("/render")) { // the variables its prompt's template names (the one made at the start)
+            body.putObject("variables").put("x", validString(JSON.createObjectNode().put("maxLength", 20), JSON.missingNode(), r));
+        }
+        if (write.path().startsWith("/events/")) { // sent now, so after each timestamp: else the corrected time is ahead
+            sentNow(body);
+        }
+        if (body.has("productIds")) {
+            body.putArray("productIds").add(Long.parseLong(product));
+        }
+        return token;
+    }
+
+    private static void sentNow(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.has("sentAt")) {
+            object.put("sentAt", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString());
+        }
+        node.forEach(ApiAccessTest::sentNow);
+    }
+
+    /** A value valid by the schema, built on the example (kept for the held fields, varied otherwise). */
+    private static JsonNode validBody(JsonNode schema, JsonNode example, java.util.Random r) {
+        com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        String type = schema.path("type").isArray() ? schema.path("type").path(0).asText() : schema.path("type").asText();
+        if (schema.has("enum")) {
+            return schema.get("enum").get(r.nextInt(schema.get("enum").size()));
+        }
+        switch (type) {
+            case "object" -> {
+                if (!schema.has("properties")) {
+                    return example.isObject() ? example : f.objectNode();
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode out = example.isObject() ? example.deepCopy() : f.objectNode();
+                java.util.Set<String> required = new java.util.HashSet<>();
+                schema.path("required").forEach(n -> required.add(n.asText()));
+                for (Iterator<Map.Entry<String, JsonNode>> props = schema.get("properties").fields(); props.hasNext(); ) {
+                    Map.Entry<String, JsonNode> prop = props.next();
+                    String name = prop.getKey();
+                    if (HELD_FIELDS.containsKey(name) || (!out.has(name) && !required.contains(name) && r.nextBoolean())) {
+                        continue;
+                    }
+                    out.set(name, validBody(prop.getValue(), example.path(name), r));
+                }
+                return out;
+            }
+            case "array" -> {
+                int min = schema.path("minItems").asInt(0);
+                int max = Math.min(schema.path("maxItems").asInt(min + 3), min + 3);
+                int n = example.isArray() ? Math.max(min, Math.min(max, example.size())) : min + r.nextInt(max - min + 1);
+                com.fasterxml.jackson.databind.node.ArrayNode out = f.arrayNode();
+                for (int i = 0; i < n; i++) {
+                    out.add(validBody(schema.path("items"), example.path(i), r));
+                }
+                return out;
+            }
+            case "integer" -> {
+                long min = schema.path("minimum").asLong(0);
+                long max = Math.min(schema.path("maximum").asLong(min + 100_000), min + 100_000);
+                return f.numberNode(min + (long) (r.nextDouble() * (max - min + 1)));
+            }
+            case "number" -> {
+                double min = schema.path("minimum").asDouble(0);
+                return f.numberNode(min + r.nextDouble() * (schema.path("maximum").asDouble(min + 1000) - min));
+            }
+            case "boolean" -> {
+                return f.booleanNode(r.nextBoolean());
+            }
+            case "string" -> {
+                return f.textNode(validString(schema, example, r));
+            }
+            default -> {
+                return example.isMissingNode() ? f.textNode("x") : example;
+            }
+        }
+    }
+
+    private static String validString(JsonNode schema, JsonNode example, java.util.Random r) {
+        switch (schema.path("format").asText()) {
+            case "email" -> {
+                return "gen" + r.nextInt(1_000_000) + "@example.com";
+            }
+            case "uuid" -> {
+                return java.util.UUID.randomUUID().toString();
+            }
+            case "uri" -> {
+                return "https://img.example.com/" + r.nextInt(10_000) + ".jpg";
+            }
+            case "date-time" -> {
+                return java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(r.nextInt(19) - 9)).minusMinutes(r.nextInt(60 * 24 * 7))
+                        .withNano(0).toString();
+            }
+            case "date" -> {
+                return java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(r.nextInt(30)).toString();
+            }
+            default -> {
+            }
+        }
+        if (schema.has("pattern")) {
+            return example.asText();
+        }
+        int min = Math.max(1, schema.path("minLength").asInt(0)); // empty strings are HostileInputTest's boundary cases
+        int max = Math.min(schema.path("maxLength").asInt(min + 40), min + 40);
+        String letters = "abcdefghijklmnopqrstuvwxyz 김치두부 ABCXYZ0123456789";
+        StringBuilder out = new StringBuilder(example.isTextual() && r.nextBoolean() ? example.asText() : "");
+        int n = min + r.nextInt(max - min + 1);
+        while (out.length() < n) {
+            out.append(letters.charAt(r.nextInt(letters.length())));
+        }
+        return out.substring(0, Math.min(out.length(), max)).strip().length() >= min ? out.substring(0, Math.min(out.length(), max)) : example.asText();
+    }
+
+    /** The schema with its references resolved (a few levels: the descriptions' schemas are not recursive). */
+    private static JsonNode inline(JsonNode doc, JsonNode schema, int depth) {
+        JsonNode node = resolve(doc, schema);
+        if (depth > 8 || !node.isContainerNode()) {
+            return node;
+        }
+        JsonNode copy = node.deepCopy();
+        if (copy.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (!field.getKey().equals("example") && !field.getKey().equals("examples")) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) copy).set(field.getKey(), inline(doc, field.getValue(), depth + 1));
+                }
+            }
+        }
+        return copy;
     }
 
     /** Values valid by the schema (an array gives one per item). */
