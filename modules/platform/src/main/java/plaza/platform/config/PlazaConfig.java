@@ -128,11 +128,18 @@ public final class PlazaConfig {
             if (joiner == '-' && index == 1) {
                 continue; // the root stays a root: PLAZA_X is plaza.x, never plaza-x
             }
+            if (joiner == '-' && (isIndex(segments[index]) || isIndex(segments[index - 1]))) {
+                continue; // a list index stands alone: AUTH_OAUTH_CLIENTS_9_GRANT_TYPES never makes a "9-grant" element
+            }
             int length = key.length();
             key.append(joiner).append(segments[index]);
             hyphenForms(segments, index + 1, key, target, value);
             key.setLength(length);
         }
+    }
+
+    private static boolean isIndex(String segment) {
+        return !segment.isEmpty() && segment.chars().allMatch(Character::isDigit);
     }
 
     private static void copy(Map<String, String> env, String name, Map<String, String> target, String key) {

@@ -43,4 +43,20 @@ class PlazaConfigTest {
         assertThat(config.get("java.tool-options").exists(), is(false));
         assertThat(config.get("home.dir-x").exists(), is(false));
     }
+
+    /** The chart registers OAuth clients as AUTH_OAUTH_CLIENTS_<n>_<FIELD>: a list whose elements are whole. */
+    @Test
+    void indexedVariablesMakeListElements() {
+        Config config = PlazaConfig.withSeedVariables(YAML, Map.of(
+                "AUTH_OAUTH_CLIENTS_9_ID", "recommend",
+                "AUTH_OAUTH_CLIENTS_9_GRANT_TYPES", "client_credentials",
+                "AUTH_OAUTH_CLIENTS_0_ID", "web"));
+        var clients = config.get("auth.oauth.clients").asNodeList().get();
+        assertThat(clients.size(), is(2));
+        for (Config client : clients) {
+            assertThat(client.key().toString(), client.get("id").exists(), is(true));
+        }
+        assertThat(config.get("auth.oauth.clients.9.grant-types").asString().get(), is("client_credentials"));
+        assertThat(config.get("auth.oauth.clients.9-grant-types").exists(), is(false));
+    }
 }
