@@ -85,7 +85,7 @@ for s in "${!HAVE[@]}"; do enable+=(--set "services.$s.enabled=true"); done
   -f helm/plaza/ci/ingress-values.yaml --set services.chat.autoscaling.enabled=false \
   >"$render" || { fail "helm template"; exit 1; }
 PG_PASSWORD=$(openssl rand -hex 16); MY_PASSWORD=$(openssl rand -hex 16); MY_ROOT_PASSWORD=$(openssl rand -hex 16)
-ADMIN_PASSWORD=$(openssl rand -hex 12)
+ADMIN_PASSWORD=$(openssl rand -hex 12); RECOMMEND_SECRET=$(openssl rand -hex 32)
 
 # --- PostgreSQL, initialised by the chart's init script ------------------------------------------
 mkdir -p "$WORK/pg/run"; chown -R postgres "$WORK/pg"
@@ -141,6 +141,9 @@ for s in "${SERVICES[@]}"; do
       *mariadb*) echo "DB_PASSWORD=$MY_PASSWORD" >>"$envfile" ;;
     esac
     [[ $s == auth ]] && echo "AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD" >>"$envfile"
+    # recommend's OAuth client: the chart puts one secret into auth's and recommend's env from its Secret
+    [[ $s == auth ]] && echo "AUTH_OAUTH_CLIENTS_9_SECRET=$RECOMMEND_SECRET" >>"$envfile"
+    [[ $s == recommend ]] && echo "RECOMMEND_CLIENT_SECRET=$RECOMMEND_SECRET" >>"$envfile"
     [[ $s == assistant ]] && { echo "ASSISTANT_PROVIDER_BASE_URL=http://127.0.0.1:$PROXY_PORT/_provider"; echo "ASSISTANT_PROVIDER_API_KEY=topology"; } >>"$envfile"
     log "start $s#$r on $http (observe $observe)"
     ( set -a; . "$envfile"; set +a; exec "$JAVA" -jar "modules/$s/target/plaza-$s.jar" ) >"$WORK/logs/$s-$r.log" 2>&1 &
@@ -251,6 +254,9 @@ if [[ $INFRA_ONLY == 0 ]]; then
       && grep -qi '^content-security-policy:.*frame-ancestors' '$WORK/web-headers.txt'"
     asset=$(curl -fsS "$P/" | grep -oE '/app/[^"]+\.js' | head -n1)
     check "web: its script $asset through the proxy" sh -c "test -n '$asset' && curl -fsS -o /dev/null $P$asset"
+  fi
+  if [[ -n "${INSTANCES[recommend]:-}" ]]; then
+    check "recommend: trending through the proxy (a recommId, from its own model)" sh -c "curl -fsS '$P/recommend/trending' | grep -q '\"recommId\"'"
   fi
   if [[ -n "${INSTANCES[catalog]:-}" ]]; then
     # demo data is off by default in the chart, so the answer may be empty; it must still be a search result
