@@ -26,8 +26,6 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import plaza.platform.config.PlazaConfig;
@@ -48,8 +46,8 @@ import static org.hamcrest.Matchers.lessThan;
  */
 class WebAppBrowserTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("PLAZA_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("PLAZA_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path CHROMIUM = BrowserPlaza.CHROMIUM;
+    private static final Path CHROMEDRIVER = BrowserPlaza.CHROMEDRIVER;
     private static final boolean BROWSER_PRESENT = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final String ADMIN_EMAIL = "admin@plaza.example";
@@ -92,13 +90,7 @@ class WebAppBrowserTest {
     }
 
     private static ChromeDriver newBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                             "--no-first-run", "--lang=ko-KR", "--window-size=1280,900");
-        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                                                       .usingAnyFreePort().build(), options);
+        ChromeDriver driver = BrowserPlaza.chromium();
         // Before any page script: keep every WebSocket the page opens, and while __plazaOffline is set send new
         // ones to a closed port, so a test can cut the network for the chat socket (no inline script in the app).
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
